@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * IPAM delegation (SPEC.md "Delegated plugins"): find the binary named by ipam.type on
+ * CNI_PATH, exec it with the caller's environment (CNI_COMMAND replaced) and the caller's whole
+ * config on stdin, and parse what it prints: a result on ADD, the error JSON on failure (its
+ * code and message are passed up, prefixed with the delegate's name).
+ */
+#ifndef CNET_IPAM_H
+#define CNET_IPAM_H
+
+#include "cni.h"
+
+/* The "ipam" object's "type", or NULL when ipam is absent or {} (layer 2 only). */
+int ipam_type(const struct cni_args *a, const char **type, struct cnet_err *err);
+
+/* Run command ("ADD", "DEL", "CHECK", "GC", "STATUS") on the delegate. On ADD, *out receives
+ * the parsed result (out may be NULL otherwise). */
+int ipam_exec(const struct cni_args *a, const char *type, const char *command,
+	      struct cni_result **out, struct cnet_err *err);
+
+/* Low level: run bin with env and stdin_data; collects stdout. Exit status in *status. */
+int cnet_exec_plugin(const char *bin, char *const envp[], const char *stdin_data,
+		     size_t stdin_len, char **out, size_t *out_len, int *status,
+		     struct cnet_err *err);
+
+/* Find type on the ':'-separated path into buf. -ENOENT (err filled, code 7) when absent. */
+int cnet_find_plugin(const char *path, const char *type, char *buf, size_t len,
+		     struct cnet_err *err);
+
+#endif

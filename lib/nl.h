@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * rtnetlink through libnl-route-3: links, addresses, routes, bridge ports.
+ *
+ * libnl stays inside lib/nl*.c: callers never see a libnl type. A struct cnet_nl is a
+ * rtnetlink socket bound to one network namespace (opened inside it), so a plugin can talk
+ * to the host and to the container at once without switching namespaces back and forth.
+ *
+ * Errors: negative errno (libnl's -NLE_* codes are mapped to errno at this boundary), and
+ * err filled with CNET_ERR_KERNEL and a message naming the object, e.g.
+ * `create veth "veth3f2a01bc": File exists`.
+ */
+#ifndef CNET_NL_H
+#define CNET_NL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <net/if.h>
+
+#include "err.h"
+#include "ipaddr.h"
+
+struct cnet_nl;
+
+/* Open a rtnetlink socket inside netns_fd (or the current namespace when netns_fd < 0). */
+int cnet_nl_open(struct cnet_nl **out, int netns_fd, struct cnet_err *err);
+void cnet_nl_close(struct cnet_nl *nl);
+static inline void cnet_nl_closep(struct cnet_nl **nl)
+{
+	if (*nl)
+		cnet_nl_close(*nl);
+}
+#define cleanup_nl __attribute__((cleanup(cnet_nl_closep)))
+
+struct cnet_link {
+	int ifindex;
+	char name[IF_NAMESIZE];
+	char kind[16];        /* "veth", "bridge", "macvlan", ... ("" when not a typed link) */
+	uint8_t mac[6];
+	unsigned mtu;
+	int master;           /* ifindex of the master (bridge), 0 if none */
+	int peer;             /* IFLA_LINK: a veth's peer ifindex (in the peer's namespace), 0 if none */
+	bool up;              /* IFF_UP */
+	bool promisc;         /* IFF_PROMISC */
+};
+
+/* Look one link up by name / index. -ENODEV (err untouched) when it does not exist. */
+int cnet_nl_link_get(struct cnet_nl *nl, const char *name, struct cnet_link *out,
+		     struct cnet_err *err);
+int cnet_nl_link_get_by_index(struct cnet_nl *nl, int ifindex, struct cnet_link *out,
+			      struct cnet_err *err);
+
+/*
+ * Ensure a bridge called name exists and is up: create it if missing (losing a creation race
+ * to another process is fine), fail with -EEXIST if a link of that name is not a bridge.
+ * mtu 0 = kernel default (only applied on creation). vlan_filtering is set when true.
+ */
+int cnet_nl_bridge_ensure(struct cnet_nl *nl, const char *name, unsigned mtu, bool vlan_filtering,
+			  struct cnet_link *out, struct cnet_err *err);
+
+/*
+ * Create a veth pair in one request: host_name in nl's namespace and peer_name born directly
+ * inside peer_netns_fd. mtu 0 = default; peer_mac NULL = random. Both ends stay down.
+ * -EEXIST when either name is taken.
+ */
+int cnet_nl_veth_create(struct cnet_nl *nl, const char *host_name, const char *peer_name,
+			int peer_netns_fd, unsigned mtu, const uint8_t *peer_mac,
+			struct cnet_err *err);
+
+int cnet_nl_link_set_up(struct cnet_nl *nl, int ifindex, bool up, struct cnet_err *err);
+int cnet_nl_link_set_master(struct cnet_nl *nl, int ifindex, int master, struct cnet_err *err);
+int cnet_nl_link_set_promisc(struct cnet_nl *nl, int ifindex, bool on, struct cnet_err *err);
+int cnet_nl_link_set_mac(struct cnet_nl *nl, int ifindex, const uint8_t mac[6],
+			 struct cnet_err *err);
+/* Delete a link. -ENODEV (err untouched) when it is already gone. */
+int cnet_nl_link_del(struct cnet_nl *nl, int ifindex, struct cnet_err *err);
+
+/* Bridge port flags on a port (a link enslaved to a bridge). */
+int cnet_nl_bridge_port_set_hairpin(struct cnet_nl *nl, int ifindex, bool on, struct cnet_err *err);
+int cnet_nl_bridge_port_set_isolated(struct cnet_nl *nl, int ifindex, bool on,
+				     struct cnet_err *err);
+
+/* Bridge VLANs on a port (or on the bridge itself with self=true): vid..vid_end inclusive. */
+int cnet_nl_bridge_vlan_add(struct cnet_nl *nl, int ifindex, uint16_t vid, uint16_t vid_end,
+			    bool pvid, bool untagged, bool self, struct cnet_err *err);
+int cnet_nl_bridge_vlan_del(struct cnet_nl *nl, int ifindex, uint16_t vid, uint16_t vid_end,
+			    bool self, struct cnet_err *err);
+
+#define CNET_ADDR_NODAD 0x1   /* IFA_F_NODAD: skip IPv6 duplicate address detection */
+
+/* Add addr (host bits kept, e.g. 10.1.0.5/24) to ifindex. -EEXIST (err filled) if present. */
+int cnet_nl_addr_add(struct cnet_nl *nl, int ifindex, const struct ipnet *addr, unsigned flags,
+		     struct cnet_err *err);
+/* Delete; -EADDRNOTAVAIL (err untouched) when absent. */
+int cnet_nl_addr_del(struct cnet_nl *nl, int ifindex, const struct ipnet *addr,
+		     struct cnet_err *err);
+/* The addresses of ifindex of family (AF_UNSPEC = both), global and link scope alike.
+ * *out is malloc'd (free it), *n its length. */
+int cnet_nl_addr_list(struct cnet_nl *nl, int ifindex, int family, struct ipnet **out, size_t *n,
+		      struct cnet_err *err);
+
+struct cnet_route {
+	struct ipnet dst;     /* family in dst.addr.family; 0.0.0.0/0 for a default route */
+	struct ipaddr gw;     /* family 0 = no gateway (a link route) */
+	int ifindex;          /* 0 = let the kernel choose from gw */
+	unsigned table;       /* 0 = main */
+	unsigned priority;    /* metric; 0 = kernel default */
+	unsigned mtu;         /* RTAX_MTU, 0 = none */
+	unsigned advmss;      /* RTAX_ADVMSS, 0 = none */
+	int scope;            /* -1 = kernel default (universe with gw, link without), else RT_SCOPE_* */
+};
+
+/* Add a route (NLM_F_EXCL): -EEXIST (err filled) when an identical one exists. */
+int cnet_nl_route_add(struct cnet_nl *nl, const struct cnet_route *r, struct cnet_err *err);
+int cnet_nl_route_del(struct cnet_nl *nl, const struct cnet_route *r, struct cnet_err *err);
+/* Routes of family in the main table (and, when ifindex > 0, only via that link). */
+int cnet_nl_route_list(struct cnet_nl *nl, int family, int ifindex, struct cnet_route **out,
+		       size_t *n, struct cnet_err *err);
+
+#endif

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * sysctls through /proc/sys. /proc/sys/net shows the network namespace of the thread that
+ * opens the file, so to set one in a container, call these inside netns_run().
+ */
+#ifndef CNET_SYSCTL_H
+#define CNET_SYSCTL_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/* key relative to /proc/sys, with '/' or '.' separators: "net/ipv4/ip_forward". */
+int sysctl_write(const char *key, const char *value, struct cnet_err *err);
+/* Value without trailing newline into buf. */
+int sysctl_read(const char *key, char *buf, size_t len, struct cnet_err *err);
+
+#endif

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * bridge: a veth pair from the container to a Linux bridge on the host, addresses from the
+ * IPAM plugin. The reference plugin's keys and result shape: interfaces = [bridge, host
+ * veth, container veth], every ips[].interface = 2.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "br_conf.h"
+#include "cleanup.h"
+#include "cni.h"
+#include "iface.h"
+#include "ipam.h"
+#include "log.h"
+#include "nl.h"
+#include "port.h"
+#include "undo.h"
+
+#define RES_BRIDGE 0
+#define RES_HOST 1
+#define RES_CONTAINER 2
+
+struct br_add {
+	const struct cni_args *a;
+	struct br_conf c;
+	struct cnet_nl *host, *cont;
+	struct cnet_link br, host_veth, cont_veth;
+	struct cni_result *ipam;
+	struct undo undo;
+};
+
+static void undo_veth(void *ctx)
+{
+	struct br_add *x = ctx;
+	struct cnet_err e;
+	if (cnet_nl_link_del(x->host, x->host_veth.ifindex, &e) < 0 && e.msg[0])
+		cnet_log_warn("rollback: %s", e.msg);
+}
+
+static void undo_ipam(void *ctx)
+{
+	struct br_add *x = ctx;
+	struct cnet_err e;
+	if (ipam_exec(x->a, x->c.ipam_type, "DEL", NULL, &e) < 0)
+		cnet_log_warn("rollback: %s", e.msg);
+}
+
+/* veth<8 hex>, as the reference names host ends; retried on the rare collision. */
+static int create_veth(struct br_add *x, struct cnet_err *err)
+{
+	const struct cni_args *a = x->a;
+	for (int attempt = 0; attempt < 8; attempt++) {
+		uint32_t rnd = 0;
+		char name[IF_NAMESIZE];
+		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+			return cnet_err_set(err, CNI_ERR_INTERNAL, errno, "getrandom");
+		snprintf(name, sizeof(name), "veth%08x", rnd);
+		int r = cnet_nl_veth_create(x->host, name, a->ifname, a->netns_fd, x->c.mtu,
+					    x->c.has_mac ? x->c.mac : NULL, err);
+		if (r == -EEXIST && cnet_nl_link_get(x->cont, a->ifname, &x->cont_veth, NULL) == 0)
+			return cnet_err_set(err, CNET_ERR_CONFLICT, 0,
+					    "container interface \"%s\" already exists", a->ifname);
+		if (r == -EEXIST)
+			continue;
+		if (r < 0)
+			return r;
+		r = cnet_nl_link_get(x->host, name, &x->host_veth, err);
+		if (r >= 0)
+			undo_push(&x->undo, undo_veth, x, "delete host veth");
+		if (r >= 0)
+			r = cnet_nl_link_get(x->cont, a->ifname, &x->cont_veth, err);
+		return r;
+	}
+	return cnet_err_set(err, CNET_ERR_KERNEL, EEXIST, "create veth: no free host name");
+}
+
+/* The reference's calcGateways: gateways default to the subnet's first host, and with
+ * isDefaultGateway a default route is added unless IPAM gave one. */
+static int calc_gateways(struct br_add *x, struct cnet_err *err)
+{
+	struct cni_result *res = x->ipam;
+	bool have_default[2] = { false, false };
+	for (size_t i = 0; i < res->n_routes; i++)
+		if (res->routes[i].dst.plen == 0)
+			have_default[res->routes[i].dst.addr.family == AF_INET6] = true;
+	bool added[2] = { false, false };
+	for (size_t i = 0; i < res->n_ips; i++) {
+		struct cni_ip *ip = &res->ips[i];
+		int v6 = ip->address.addr.family == AF_INET6;
+		ip->interface = RES_CONTAINER;
+		if (!ip->gateway.family && x->c.is_gateway) {
+			struct ipnet net = ipnet_network(&ip->address);
+			ipaddr_add(&net.addr, 1, &ip->gateway);
+		}
+		if (!x->c.is_default_gateway || have_default[v6] || added[v6] || !ip->gateway.family)
+			continue;
+		struct cni_route rt = { .table = -1, .scope = -1 };
+		rt.dst.addr.family = ip->address.addr.family;
+		rt.gw = ip->gateway;
+		int r = cni_result_add_route(res, &rt, err);
+		if (r < 0)
+			return r;
+		added[v6] = true;
+	}
+	return 0;
+}
+
+static int setup_container(struct br_add *x, struct cnet_err *err)
+{
+	const struct cni_args *a = x->a;
+	if (x->c.disable_container_iface)
+		return 0;
+	if (!x->ipam)   /* layer 2 only: just bring it up */
+		return cnet_nl_link_set_up(x->cont, x->cont_veth.ifindex, true, err);
+	struct iface_opts o = { .enable_dad = x->c.enable_dad, .arp_notify = true };
+	return iface_configure(x->cont, a->netns_fd, a->ifname, x->ipam, RES_CONTAINER, &o, err);
+}
+
+static int run_ipam(struct br_add *x, struct cnet_err *err)
+{
+	if (!x->c.ipam_type)
+		return 0;
+	int r = ipam_exec(x->a, x->c.ipam_type, "ADD", &x->ipam, err);
+	if (r < 0)
+		return r;
+	undo_push(&x->undo, undo_ipam, x, "ipam DEL");
+	if (x->ipam->n_ips == 0)
+		return cnet_err_set(err, CNET_ERR_IPAM, 0, "ipam %s returned no IP address",
+				    x->c.ipam_type);
+	return calc_gateways(x, err);
+}
+
+static int build_result(struct br_add *x, struct cni_result **out, struct cnet_err *err)
+{
+	struct cni_result *res cleanup_result = x->ipam ? TAKE_PTR(x->ipam) :
+							  cni_result_new(x->a->version);
+	struct cni_result *ifs cleanup_result = cni_result_new(x->a->version);
+	/* the interfaces go first, in the reference's order */
+	cni_result_add_iface(ifs, x->br.name, x->br.mac, NULL, err);
+	cni_result_add_iface(ifs, x->host_veth.name, x->host_veth.mac, NULL, err);
+	cni_result_add_iface(ifs, x->a->ifname, x->cont_veth.mac, x->a->netns, err);
+	memcpy(res->interfaces, ifs->interfaces, sizeof(ifs->interfaces));
+	res->n_interfaces = ifs->n_interfaces;
+	snprintf(res->cni_version, sizeof(res->cni_version), "%s", x->a->version);
+	if (!cni_dns_is_empty(&x->c.dns))
+		cni_result_set_dns(res, &x->c.dns);
+	*out = TAKE_PTR(res);
+	return 0;
+}
+
+static int do_add(struct br_add *x, struct cni_result **out, struct cnet_err *err)
+{
+	const struct cni_args *a = x->a;
+	bool vlan_filtering = x->c.vlan || x->c.n_trunks;
+	int r = cnet_nl_open(&x->host, -1, err);
+	if (r >= 0)
+		r = cnet_nl_open(&x->cont, a->netns_fd, err);
+	if (r >= 0 && cnet_nl_link_get(x->cont, a->ifname, &x->cont_veth, NULL) == 0)
+		return cnet_err_set(err, CNET_ERR_CONFLICT, 0,
+				    "container interface \"%s\" already exists in %s", a->ifname,
+				    a->netns);
+	if (r >= 0)
+		r = br_ensure(x->host, &x->c, vlan_filtering, &x->br, err);
+	if (r >= 0)
+		r = create_veth(x, err);
+	if (r >= 0)
+		r = br_port_setup(x->host, &x->c, &x->br, &x->host_veth, err);
+	if (r >= 0)
+		r = run_ipam(x, err);
+	if (r >= 0)
+		r = setup_container(x, err);
+	if (r >= 0 && x->ipam && x->c.is_gateway)
+		r = br_gateway_setup(x->host, &x->c, &x->br, x->ipam, err);
+	if (r >= 0)   /* the bridge's MAC may have changed when the port joined */
+		r = cnet_nl_link_get_by_index(x->host, x->br.ifindex, &x->br, err);
+	if (r >= 0)
+		r = build_result(x, out, err);
+	return r;
+}
+
+static int br_add_cmd(const struct cni_args *a, struct cni_result **out, struct cnet_err *err)
+{
+	struct br_add x = { .a = a, .undo = UNDO_INIT };
+	int r = br_conf_parse(a->config, a->cni_args, &x.c, err);
+	if (r >= 0)
+		r = do_add(&x, out, err);
+	if (r < 0)
+		undo_run(&x.undo);
+	else
+		undo_drop(&x.undo);
+	cni_result_free(x.ipam);
+	cni_dns_clear(&x.c.dns);
+	if (x.host)
+		cnet_nl_close(x.host);
+	if (x.cont)
+		cnet_nl_close(x.cont);
+	return r;
+}
+
+/* Remove the container's veth (its host peer goes with it); gone already is fine. */
+static int del_container_veth(const struct cni_args *a, struct cnet_err *err)
+{
+	struct cnet_nl *nl cleanup_nl = NULL;
+	struct cnet_link link;
+	if (a->netns_fd < 0)
+		return 0;
+	int r = cnet_nl_open(&nl, a->netns_fd, err);
+	if (r < 0)
+		return r;
+	r = cnet_nl_link_get(nl, a->ifname, &link, err);
+	if (r == -ENODEV)
+		return 0;
+	if (r < 0)
+		return r;
+	if (strcmp(link.kind, "veth"))
+		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
+				    "container interface \"%s\" is a %s, not a veth: not deleting it",
+				    a->ifname, link.kind[0] ? link.kind : "device");
+	r = cnet_nl_link_del(nl, link.ifindex, err);
+	return r == -ENODEV ? 0 : r;
+}
+
+/* DEL: the link first, then the lease, as the reference; both tolerate being gone. */
+static int br_del_cmd(const struct cni_args *a, struct cnet_err *err)
+{
+	struct br_conf c;
+	int r = br_conf_parse(a->config, a->cni_args, &c, err);
+	cni_dns_clear(&c.dns);
+	if (r < 0)
+		return r;
+	struct cnet_err link_err = { 0 };
+	int lr = del_container_veth(a, &link_err);
+	if (c.ipam_type) {
+		r = ipam_exec(a, c.ipam_type, "DEL", NULL, err);
+		if (r < 0)
+			return r;
+	}
+	if (lr < 0) {
+		*err = link_err;
+		return lr;
+	}
+	return 0;
+}
+
+static int br_check_cmd(const struct cni_args *a, struct cnet_err *err)
+{
+	struct br_conf c;
+	int r = br_conf_parse(a->config, a->cni_args, &c, err);
+	cni_dns_clear(&c.dns);
+	if (r < 0)
+		return r;
+	if (!a->prev)
+		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
+				    "prevResult: required for CHECK");
+	if (c.ipam_type) {
+		r = ipam_exec(a, c.ipam_type, "CHECK", NULL, err);
+		if (r < 0)
+			return r;
+	}
+	return br_check(a, &c, err);
+}
+
+static int br_gc_cmd(const struct cni_args *a, struct cnet_err *err)
+{
+	const char *type;
+	int r = ipam_type(a, &type, err);
+	if (r < 0 || !type)
+		return r;
+	return ipam_exec(a, type, "GC", NULL, err);
+}
+
+static int br_status_cmd(const struct cni_args *a, struct cnet_err *err)
+{
+	const char *type;
+	int r = ipam_type(a, &type, err);
+	if (r < 0 || !type)
+		return r;
+	return ipam_exec(a, type, "STATUS", NULL, err);
+}
+
+static const struct cni_plugin bridge_plugin = {
+	.name = "bridge",
+	.about = "cnet bridge: veth pairs on a Linux bridge",
+	.add = br_add_cmd,
+	.del = br_del_cmd,
+	.check = br_check_cmd,
+	.gc = br_gc_cmd,
+	.status = br_status_cmd,
+};
+
+int main(int argc, char **argv)
+{
+	return cni_main(&bridge_plugin, argc, argv);
+}

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "br_conf.h"
+#include "cni.h"
+#include "conf.h"
+
+static int parse_trunk(json_t *o, const char *path, struct br_vlan_range *t, struct cnet_err *err)
+{
+	long long id = -1, min = -1, max = -1;
+	if (!json_is_object(o))
+		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0, "%s: expected an object, got %s",
+				    path, conf_type_name(o));
+	int r = conf_int(o, path, "id", 1, 4094, &id, err);
+	if (r >= 0)
+		r = conf_int(o, path, "minID", 1, 4094, &min, err);
+	if (r >= 0)
+		r = conf_int(o, path, "maxID", 1, 4094, &max, err);
+	if (r < 0)
+		return r;
+	if (id >= 0) {
+		t->min = t->max = (uint16_t)id;
+		return 0;
+	}
+	if (min < 0 || max < 0)
+		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
+				    "%s: give \"id\", or both \"minID\" and \"maxID\"", path);
+	if (min > max)
+		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
+				    "%s: minID %lld is greater than maxID %lld", path, min, max);
+	t->min = (uint16_t)min;
+	t->max = (uint16_t)max;
+	return 0;
+}
+
+static int parse_trunks(json_t *config, struct br_conf *c, struct cnet_err *err)
+{
+	json_t *arr = NULL;
+	int r = conf_array(config, "", "vlanTrunk", false, &arr, err);
+	if (r < 0 || !arr)
+		return r;
+	if (json_array_size(arr) > BR_MAX_TRUNKS)
+		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0, "vlanTrunk: more than %d entries",
+				    BR_MAX_TRUNKS);
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v) {
+		char p[64];
+		snprintf(p, sizeof(p), "vlanTrunk[%zu]", i);
+		r = parse_trunk(v, p, &c->trunks[c->n_trunks], err);
+		if (r < 0)
+			return r;
+		c->n_trunks++;
+	}
+	return 0;
+}
+
+/* The container MAC: runtimeConfig.mac > args.cni.mac > CNI_ARGS MAC= (as the reference). */
+static int parse_mac(json_t *config, const char *cni_args, struct br_conf *c,
+		     struct cnet_err *err)
+{
+	json_t *rc = NULL, *args = NULL, *cni = NULL;
+	int r = conf_object(config, "", "runtimeConfig", false, &rc, err);
+	if (r >= 0 && rc)
+		r = conf_mac(rc, "runtimeConfig", "mac", c->mac, &c->has_mac, err);
+	if (r >= 0 && !c->has_mac)
+		r = conf_object(config, "", "args", false, &args, err);
+	if (r >= 0 && args)
+		r = conf_object(args, "args", "cni", false, &cni, err);
+	if (r >= 0 && cni)
+		r = conf_mac(cni, "args.cni", "mac", c->mac, &c->has_mac, err);
+	if (r < 0 || c->has_mac)
+		return r;
+	char buf[64];
+	r = cni_args_lookup(cni_args, "MAC", buf, sizeof(buf), err);
+	if (r > 0) {
+		if (mac_parse(buf, c->mac) < 0)
+			return cnet_err_set(err, CNI_ERR_INVALID_ENV, 0,
+					    "CNI_ARGS MAC: \"%s\" is not a MAC address", buf);
+		c->has_mac = true;
+	}
+	return r < 0 ? r : 0;
+}
+
+/* Keys that the reference implements and cnet does not yet: refused, never ignored. */
+static int refuse_unsupported(json_t *config, struct cnet_err *err)
+{
+	static const char *const keys[] = { "ipMasq", "macspoofchk" };
+	for (size_t i = 0; i < 2; i++) {
+		bool on = false;
+		int r = conf_bool(config, "", keys[i], &on, err);
+		if (r < 0)
+			return r;
+		if (on)
+			return cnet_err_set(err, CNI_ERR_UNSUPPORTED_FIELD, 0,
+					    "%s: true is not supported yet by cnet's bridge (it "
+					    "needs cnet's nftables support); set it to false", keys[i]);
+	}
+	const char *backend = NULL;
+	int r = conf_string(config, "", "ipMasqBackend", false, &backend, err);
+	if (r >= 0 && backend && strcmp(backend, "iptables") && strcmp(backend, "nftables"))
+		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
+				    "ipMasqBackend: \"%s\" is not \"iptables\" or \"nftables\"",
+				    backend);
+	return r;
+}
+
+static int parse_flags(json_t *config, struct br_conf *c, struct cnet_err *err)
+{
+	const struct {
+		const char *key;
+		bool *out;
+	} flags[] = {
+		{ "isGateway", &c->is_gateway },
+		{ "isDefaultGateway", &c->is_default_gateway },
+		{ "forceAddress", &c->force_address },
+		{ "hairpinMode", &c->hairpin },
+		{ "promiscMode", &c->promisc },
+		{ "enabledad", &c->enable_dad },
+		{ "disableContainerInterface", &c->disable_container_iface },
+		{ "portIsolation", &c->port_isolation },
+		{ "preserveDefaultVlan", &c->preserve_default_vlan },
+	};
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		int r = conf_bool(config, "", flags[i].key, flags[i].out, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int parse_scalars(json_t *config, struct br_conf *c, struct cnet_err *err)
+{
+	long long mtu = 0, vlan = 0;
+	int r = conf_string(config, "", "bridge", false, &c->bridge, err);
+	if (r >= 0)
+		r = conf_int(config, "", "mtu", 0, 65535, &mtu, err);
+	if (r >= 0)
+		r = conf_int(config, "", "vlan", 0, 4094, &vlan, err);
+	if (r < 0)
+		return r;
+	c->mtu = (unsigned)mtu;
+	c->vlan = (uint16_t)vlan;
+	if (!c->bridge || !*c->bridge)
+		c->bridge = BR_DEFAULT_NAME;
+	if (!cni_valid_ifname(c->bridge))
+		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
+				    "bridge: \"%s\" is not a valid interface name", c->bridge);
+	return 0;
+}
+
+static int parse_dns(json_t *config, struct br_conf *c, struct cnet_err *err)
+{
+	json_t *dns = NULL;
+	int r = conf_object(config, "", "dns", false, &dns, err);
+	if (r < 0 || !dns)
+		return r;
+	return cni_dns_parse(dns, "dns", &c->dns, err);
+}
+
+static int parse_ipam(json_t *config, struct br_conf *c, struct cnet_err *err)
+{
+	json_t *ipam = NULL;
+	int r = conf_object(config, "", "ipam", false, &ipam, err);
+	if (r < 0 || !ipam || json_object_size(ipam) == 0)
+		return r;
+	r = conf_string(ipam, "ipam", "type", true, &c->ipam_type, err);
+	if (r >= 0 && (!*c->ipam_type || strchr(c->ipam_type, '/')))
+		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
+				    "ipam.type: \"%s\" is not a plugin name", c->ipam_type);
+	return r;
+}
+
+int br_conf_parse(json_t *config, const char *cni_args, struct br_conf *c, struct cnet_err *err)
+{
+	memset(c, 0, sizeof(*c));
+	int r = refuse_unsupported(config, err);
+	if (r >= 0)
+		r = parse_scalars(config, c, err);
+	if (r >= 0)
+		r = parse_flags(config, c, err);
+	if (r >= 0)
+		r = parse_trunks(config, c, err);
+	if (r >= 0)
+		r = parse_mac(config, cni_args, c, err);
+	if (r >= 0)
+		r = parse_ipam(config, c, err);
+	if (r >= 0)
+		r = parse_dns(config, c, err);
+	if (r < 0)
+		return r;
+	if (c->is_default_gateway)
+		c->is_gateway = true;
+	if (c->hairpin && c->promisc)
+		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
+				    "hairpinMode and promiscMode cannot both be true");
+	if (c->disable_container_iface && c->ipam_type)
+		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
+				    "disableContainerInterface: cannot be true when ipam is set");
+	return 0;
+}
