@@ -7,7 +7,7 @@ PKGS := libnl-route-3.0 libmnl libnftnl jansson
 CFLAGS ?= -O2 -g
 WARNINGS := -std=gnu11 -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wvla -Wwrite-strings -Wimplicit-fallthrough
-ifeq ($(findstring gcc,$(shell $(CC) --version 2>/dev/null | head -n1 | tr A-Z a-z)),gcc)
+ifneq ($(shell $(CC) -v 2>&1 | grep -c "^gcc version"),0)
 WARNINGS += -Wjump-misses-init
 endif
 ALL_CPPFLAGS := -D_GNU_SOURCE -Ilib $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CPPFLAGS)
@@ -16,7 +16,7 @@ LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 
 ifeq ($(V),1)
 Q :=
-quiet = @:
+quiet =
 else
 Q := @
 quiet = @printf '  %-7s %s\n' $(1) $(2);

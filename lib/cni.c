@@ -87,13 +87,19 @@ static void print_json(json_t *o)
 	fflush(stdout);
 }
 
-static int print_error(const char *version, const struct cnet_err *err)
+json_t *cni_error_json(const char *version, const struct cnet_err *err)
 {
-	json_auto_t *o = json_pack("{s:s, s:i, s:s}", "cniVersion", version ? version : "1.1.0",
-				   "code", err->code ? err->code : CNI_ERR_INTERNAL, "msg",
-				   err->msg[0] ? err->msg : "unknown error");
+	json_t *o = json_pack("{s:s, s:i, s:s}", "cniVersion", version ? version : "1.1.0", "code",
+			      err->code ? err->code : CNI_ERR_INTERNAL, "msg",
+			      err->msg[0] ? err->msg : "unknown error");
 	if (err->details[0])
 		json_object_set_new(o, "details", json_string(err->details));
+	return o;
+}
+
+static int print_error(const char *version, const struct cnet_err *err)
+{
+	json_auto_t *o = cni_error_json(version, err);
 	cnet_log_debug("error %d: %s", err->code, err->msg);
 	print_json(o);
 	return 1;

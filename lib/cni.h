@@ -71,6 +71,9 @@ int cni_args_lookup(const char *cni_args, const char *key, char *buf, size_t len
 bool cni_attachment_is_valid(const struct cni_args *a, const char *container_id,
 			     const char *ifname);
 
+/* The spec's error object {cniVersion, code, msg[, details]} (version NULL = 1.1.0). */
+json_t *cni_error_json(const char *version, const struct cnet_err *err);
+
 /* Validation used by cni_main, exported for the runtime and tests. */
 bool cni_valid_container_id(const char *id);
 bool cni_valid_ifname(const char *name);
