@@ -89,3 +89,8 @@ clean:
 	rm -rf build build-asan
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
+# Side-by-side timings against the reference plugins (not part of make test).
+bench: all
+	$(Q)scripts/sandbox tests/bench/bridge-add-del $(B) 40 0
+	$(Q)scripts/sandbox tests/bench/bridge-add-del $(B) 40 200

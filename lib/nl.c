@@ -476,32 +476,37 @@ static struct nl_msg *ifinfo_msg(int type, int family, int ifindex)
 	return msg;
 }
 
-/* IFLA_LINKINFO { KIND "bridge", DATA { IFLA_BR_VLAN_FILTERING 1 } }: libnl 3.7 has no helper. */
-static int bridge_set_vlan_filtering(struct cnet_nl *nl, int ifindex)
+/*
+ * RTM_NEWLINK for a bridge: IFLA_LINKINFO { KIND "bridge", DATA { IFLA_BR_VLAN_FILTERING } }
+ * (libnl 3.7 has no helper). With name set it creates the bridge, VLAN filtering included, in
+ * one request, so a kernel without VLAN filtering refuses the creation instead of leaving a
+ * half-configured bridge behind; with ifindex set it changes an existing one.
+ */
+static int bridge_newlink(struct cnet_nl *nl, int ifindex, const char *name, unsigned mtu,
+			  bool vlan_filtering)
 {
 	cleanup_msg struct nl_msg *msg = ifinfo_msg(RTM_NEWLINK, AF_UNSPEC, ifindex);
 	struct nlattr *info, *data;
 
-	if (!msg || !(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
-	    nla_put_string(msg, IFLA_INFO_KIND, "bridge") < 0 ||
-	    !(data = nla_nest_start(msg, IFLA_INFO_DATA)) ||
-	    nla_put_u8(msg, IFLA_BR_VLAN_FILTERING, 1) < 0)
+	if (!msg)
 		return -ENOMEM;
-	nla_nest_end(msg, data);
+	if (name) {
+		nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_CREATE | NLM_F_EXCL;
+		if (nla_put_string(msg, IFLA_IFNAME, name) < 0 ||
+		    (mtu && nla_put_u32(msg, IFLA_MTU, mtu) < 0))
+			return -ENOMEM;
+	}
+	if (!(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
+	    nla_put_string(msg, IFLA_INFO_KIND, "bridge") < 0)
+		return -ENOMEM;
+	if (vlan_filtering) {
+		if (!(data = nla_nest_start(msg, IFLA_INFO_DATA)) ||
+		    nla_put_u8(msg, IFLA_BR_VLAN_FILTERING, 1) < 0)
+			return -ENOMEM;
+		nla_nest_end(msg, data);
+	}
 	nla_nest_end(msg, info);
 	return nl_request(nl, msg);
-}
-
-static int bridge_create(struct cnet_nl *nl, const char *name, unsigned mtu)
-{
-	cleanup_link struct rtnl_link *br = rtnl_link_bridge_alloc();
-
-	if (!br)
-		return -ENOMEM;
-	rtnl_link_set_name(br, name);
-	if (mtu)
-		rtnl_link_set_mtu(br, mtu);
-	return nl_errno(nl, rtnl_link_add(nl->sk, br, NLM_F_CREATE | NLM_F_EXCL));
 }
 
 int cnet_nl_bridge_ensure(struct cnet_nl *nl, const char *name, unsigned mtu, bool vlan_filtering,
@@ -511,8 +516,12 @@ int cnet_nl_bridge_ensure(struct cnet_nl *nl, const char *name, unsigned mtu, bo
 
 	if (ret < 0)
 		return ret;
-	ret = bridge_create(nl, name, mtu);
+	ret = bridge_newlink(nl, 0, name, mtu, vlan_filtering);
 	/* EEXIST: it was there already, or another ADD just made it; either way, use it. */
+	if (ret == -EOPNOTSUPP && vlan_filtering)
+		return cnet_err_set(err, CNET_ERR_KERNEL, EOPNOTSUPP,
+				    "create bridge \"%s\" with VLAN filtering (the kernel may lack "
+				    "CONFIG_BRIDGE_VLAN_FILTERING)", name);
 	if (ret < 0 && ret != -EEXIST)
 		return nl_fail(nl, ret, err, "create bridge \"%s\"", name);
 	ret = link_lookup(nl, 0, name, out, err);
@@ -525,7 +534,7 @@ int cnet_nl_bridge_ensure(struct cnet_nl *nl, const char *name, unsigned mtu, bo
 		return cnet_err_set(err, CNET_ERR_KERNEL, EEXIST,
 				    "\"%s\" exists and is not a bridge (kind \"%s\")", name,
 				    out->kind);
-	if (vlan_filtering && (ret = bridge_set_vlan_filtering(nl, out->ifindex)) < 0)
+	if (vlan_filtering && (ret = bridge_newlink(nl, out->ifindex, NULL, 0, true)) < 0)
 		return nl_fail(nl, ret, err, "enable VLAN filtering on bridge \"%s\"", name);
 	if (!out->up) {
 		ret = cnet_nl_link_set_up(nl, out->ifindex, true, err);
@@ -701,8 +710,6 @@ static const char *fmt_ipnet(const struct ipnet *n, char buf[static IPNET_STRLEN
 int cnet_nl_addr_add(struct cnet_nl *nl, int ifindex, const struct ipnet *addr, unsigned flags,
 		     struct cnet_err *err)
 {
-	char buf[IPNET_STRLEN];
-
 	if (!ipnet_valid(addr))
 		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, EINVAL,
 				    "add address to link %d: not an IPv4/IPv6 prefix", ifindex);
@@ -715,17 +722,17 @@ int cnet_nl_addr_add(struct cnet_nl *nl, int ifindex, const struct ipnet *addr, 
 			rtnl_addr_set_flags(a, IFA_F_NODAD);
 		ret = nl_errno(nl, rtnl_addr_add(nl->sk, a, NLM_F_EXCL));
 	}
-	if (ret < 0)
+	if (ret < 0) {
+		char buf[IPNET_STRLEN];
 		return nl_fail(nl, ret, err, "add address %s to link %d", fmt_ipnet(addr, buf),
 			       ifindex);
+	}
 	return 0;
 }
 
 int cnet_nl_addr_del(struct cnet_nl *nl, int ifindex, const struct ipnet *addr,
 		     struct cnet_err *err)
 {
-	char buf[IPNET_STRLEN];
-
 	if (!ipnet_valid(addr))
 		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, EINVAL,
 				    "delete address from link %d: not an IPv4/IPv6 prefix",
@@ -736,6 +743,7 @@ int cnet_nl_addr_del(struct cnet_nl *nl, int ifindex, const struct ipnet *addr,
 	if (ret < 0) {
 		if (ret == -EADDRNOTAVAIL)
 			return -EADDRNOTAVAIL;
+		char buf[IPNET_STRLEN];
 		return nl_fail(nl, ret, err, "delete address %s from link %d",
 			       fmt_ipnet(addr, buf), ifindex);
 	}
@@ -850,7 +858,6 @@ static const char *fmt_route(const struct cnet_route *r, char *buf, size_t size)
 static int route_change(struct cnet_nl *nl, const struct cnet_route *r, bool add,
 			struct cnet_err *err)
 {
-	char buf[IPNET_STRLEN + IPADDR_STRLEN + 32];
 	const char *op = add ? "add" : "delete";
 
 	if (!ipnet_valid(&r->dst) ||
@@ -863,8 +870,10 @@ static int route_change(struct cnet_nl *nl, const struct cnet_route *r, bool add
 	if (rt)
 		ret = nl_errno(nl, add ? rtnl_route_add(nl->sk, rt, NLM_F_EXCL)
 				       : rtnl_route_delete(nl->sk, rt, 0));
-	if (ret < 0)
+	if (ret < 0) {
+		char buf[IPNET_STRLEN + IPADDR_STRLEN + 32];
 		return nl_fail(nl, ret, err, "%s route %s", op, fmt_route(r, buf, sizeof(buf)));
+	}
 	return 0;
 }
 
@@ -898,7 +907,7 @@ static bool route_from(struct rtnl_route *rt, int ifindex, struct cnet_route *ou
 		return false;
 	memset(out, 0, sizeof(*out));
 	ipaddr_from(rtnl_route_get_dst(rt), fam, &out->dst.addr);
-	out->dst.plen = nl_addr_get_prefixlen(rtnl_route_get_dst(rt));
+	out->dst.plen = (int)nl_addr_get_prefixlen(rtnl_route_get_dst(rt));
 	if (nh) {
 		struct nl_addr *gw = rtnl_route_nh_get_gateway(nh);
 		if (gw && nl_addr_get_len(gw))

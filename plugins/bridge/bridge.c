@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "br_conf.h"
 #include "cleanup.h"
@@ -27,7 +26,7 @@ struct br_add {
 	const struct cni_args *a;
 	struct br_conf c;
 	struct cnet_nl *host, *cont;
-	struct cnet_link br, host_veth, cont_veth;
+	struct cnet_link br, host_veth, cont_veth, vlan_gw;
 	struct cni_result *ipam;
 	struct undo undo;
 };
@@ -53,12 +52,11 @@ static int create_veth(struct br_add *x, struct cnet_err *err)
 {
 	const struct cni_args *a = x->a;
 	for (int attempt = 0; attempt < 8; attempt++) {
-		uint32_t rnd = 0;
 		char name[IF_NAMESIZE];
-		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
-			return cnet_err_set(err, CNI_ERR_INTERNAL, errno, "getrandom");
-		snprintf(name, sizeof(name), "veth%08x", rnd);
-		int r = cnet_nl_veth_create(x->host, name, a->ifname, a->netns_fd, x->c.mtu,
+		int r = br_veth_name(name, err);
+		if (r < 0)
+			return r;
+		r = cnet_nl_veth_create(x->host, name, a->ifname, a->netns_fd, x->c.mtu,
 					    x->c.has_mac ? x->c.mac : NULL, err);
 		if (r == -EEXIST && cnet_nl_link_get(x->cont, a->ifname, &x->cont_veth, NULL) == 0)
 			return cnet_err_set(err, CNET_ERR_CONFLICT, 0,
@@ -142,6 +140,8 @@ static int build_result(struct br_add *x, struct cni_result **out, struct cnet_e
 	cni_result_add_iface(ifs, x->br.name, x->br.mac, NULL, err);
 	cni_result_add_iface(ifs, x->host_veth.name, x->host_veth.mac, NULL, err);
 	cni_result_add_iface(ifs, x->a->ifname, x->cont_veth.mac, x->a->netns, err);
+	if (x->vlan_gw.ifindex)
+		cni_result_add_iface(ifs, x->vlan_gw.name, x->vlan_gw.mac, NULL, err);
 	memcpy(res->interfaces, ifs->interfaces, sizeof(ifs->interfaces));
 	res->n_interfaces = ifs->n_interfaces;
 	snprintf(res->cni_version, sizeof(res->cni_version), "%s", x->a->version);
@@ -173,7 +173,7 @@ static int do_add(struct br_add *x, struct cni_result **out, struct cnet_err *er
 	if (r >= 0)
 		r = setup_container(x, err);
 	if (r >= 0 && x->ipam && x->c.is_gateway)
-		r = br_gateway_setup(x->host, &x->c, &x->br, x->ipam, err);
+		r = br_gateway_setup(x->host, &x->c, &x->br, x->ipam, &x->vlan_gw, err);
 	if (r >= 0)   /* the bridge's MAC may have changed when the port joined */
 		r = cnet_nl_link_get_by_index(x->host, x->br.ifindex, &x->br, err);
 	if (r >= 0)

@@ -2,12 +2,22 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "cleanup.h"
 #include "iface.h"
 #include "log.h"
 #include "port.h"
 #include "sysctl.h"
+
+int br_veth_name(char name[IF_NAMESIZE], struct cnet_err *err)
+{
+	uint32_t rnd = 0;
+	if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+		return cnet_err_set(err, CNI_ERR_INTERNAL, errno, "getrandom");
+	snprintf(name, IF_NAMESIZE, "veth%08x", rnd);
+	return 0;
+}
 
 int br_ensure(struct cnet_nl *host, const struct br_conf *c, bool vlan_filtering,
 	      struct cnet_link *br, struct cnet_err *err)
@@ -93,17 +103,58 @@ static int ensure_addr(struct cnet_nl *host, const struct br_conf *c, const stru
 	return r == -EEXIST ? 0 : r;
 }
 
+/* With vlan and isGateway the gateway lives on "<bridge>.<vid>": one end of a veth pair in
+ * the host whose other end is a port of the bridge, untagged in that VLAN (the reference's
+ * ensureVlanInterface). Shared by every container of the VLAN, so never rolled back. */
+static int ensure_vlan_gateway(struct cnet_nl *host, const struct br_conf *c,
+			       const struct cnet_link *br, struct cnet_link *gw_link,
+			       struct cnet_err *err)
+{
+	char name[32];
+	if (snprintf(name, sizeof(name), "%s.%u", c->bridge, c->vlan) >= IF_NAMESIZE)
+		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
+				    "vlan: gateway interface name \"%s\" is longer than 15 bytes",
+				    name);
+	int r = cnet_nl_link_get(host, name, gw_link, err);
+	if (r != -ENODEV)
+		return r;
+	struct cnet_link port;
+	char port_name[IF_NAMESIZE];
+	r = br_veth_name(port_name, err);
+	if (r >= 0)
+		r = cnet_nl_veth_create(host, port_name, name, -1, br->mtu, NULL, err);
+	if (r == -EEXIST)   /* another ADD made it meanwhile */
+		return cnet_nl_link_get(host, name, gw_link, err);
+	if (r >= 0)
+		r = cnet_nl_link_get(host, port_name, &port, err);
+	if (r >= 0)
+		r = br_port_setup(host, c, br, &port, err);
+	if (r >= 0)
+		r = cnet_nl_link_get(host, name, gw_link, err);
+	if (r >= 0)
+		r = cnet_nl_link_set_up(host, gw_link->ifindex, true, err);
+	return r;
+}
+
 int br_gateway_setup(struct cnet_nl *host, const struct br_conf *c, const struct cnet_link *br,
-		     const struct cni_result *res, struct cnet_err *err)
+		     const struct cni_result *res, struct cnet_link *vlan_gw, struct cnet_err *err)
 {
 	bool done[2] = { false, false };
+	const struct cnet_link *target = br;
+	memset(vlan_gw, 0, sizeof(*vlan_gw));
+	if (c->vlan) {
+		int r = ensure_vlan_gateway(host, c, br, vlan_gw, err);
+		if (r < 0)
+			return r;
+		target = vlan_gw;
+	}
 	for (size_t i = 0; i < res->n_ips; i++) {
 		const struct cni_ip *ip = &res->ips[i];
 		int v6 = ip->address.addr.family == AF_INET6;
 		if (!ip->gateway.family)
 			continue;
 		struct ipnet gw = { ip->gateway, ip->address.plen };
-		int r = ensure_addr(host, c, br, &gw, err);
+		int r = ensure_addr(host, c, target, &gw, err);
 		if (r < 0)
 			return r;
 		if (done[v6])
@@ -114,11 +165,11 @@ int br_gateway_setup(struct cnet_nl *host, const struct br_conf *c, const struct
 			return r;
 		done[v6] = true;
 	}
-	/* Pin the bridge's MAC: otherwise it follows the lowest port MAC as ports come and go. */
+	/* Pin the MAC: a bridge otherwise follows the lowest port MAC as ports come and go. */
 	struct cnet_link now;
-	int r = cnet_nl_link_get_by_index(host, br->ifindex, &now, err);
+	int r = cnet_nl_link_get_by_index(host, target->ifindex, &now, err);
 	if (r >= 0)
-		r = cnet_nl_link_set_mac(host, br->ifindex, now.mac, err);
+		r = cnet_nl_link_set_mac(host, target->ifindex, now.mac, err);
 	return r;
 }
 
