@@ -707,6 +707,19 @@ static const char *fmt_ipnet(const struct ipnet *n, char buf[static IPNET_STRLEN
 	return buf;
 }
 
+/* IPv4 prefixes shorter than /31 get the subnet's broadcast address, as `ip addr add ... brd +`
+ * and the reference plugins' netlink library do, so `ip addr` shows the same thing. */
+static int addr_set_broadcast(struct rtnl_addr *a, const struct ipnet *addr)
+{
+	if (addr->addr.family != AF_INET || addr->plen >= 31)
+		return 0;
+	struct ipaddr last = ipnet_last(addr);
+	cleanup_nladdr struct nl_addr *brd = nladdr_from(&last, 32);
+	if (!brd)
+		return -ENOMEM;
+	return rtnl_addr_set_broadcast(a, brd) < 0 ? -ENOMEM : 0;
+}
+
 int cnet_nl_addr_add(struct cnet_nl *nl, int ifindex, const struct ipnet *addr, unsigned flags,
 		     struct cnet_err *err)
 {
@@ -720,7 +733,9 @@ int cnet_nl_addr_add(struct cnet_nl *nl, int ifindex, const struct ipnet *addr, 
 		/* libnl sends flags that fit in ifa_flags there, the rest as IFA_FLAGS. */
 		if (flags & CNET_ADDR_NODAD)
 			rtnl_addr_set_flags(a, IFA_F_NODAD);
-		ret = nl_errno(nl, rtnl_addr_add(nl->sk, a, NLM_F_EXCL));
+		ret = addr_set_broadcast(a, addr);
+		if (ret == 0)
+			ret = nl_errno(nl, rtnl_addr_add(nl->sk, a, NLM_F_EXCL));
 	}
 	if (ret < 0) {
 		char buf[IPNET_STRLEN];
