@@ -48,20 +48,21 @@ int cni_args_lookup(const char *cni_args, const char *key, char *buf, size_t len
 	if (!cni_args || !*cni_args)
 		return 0;
 	size_t klen = strlen(key);
-	const char *p = cni_args;
-	while (*p) {
+	int found = 0;
+	/* Scan it all: like libcni, one malformed pair makes the whole CNI_ARGS invalid. */
+	for (const char *p = cni_args; *p;) {
 		const char *end = strchrnul(p, ';');
 		const char *eq = memchr(p, '=', (size_t)(end - p));
-		if (!eq || memchr(eq + 1, '=', (size_t)(end - eq - 1)))
+		if (end > p && (!eq || memchr(eq + 1, '=', (size_t)(end - eq - 1))))
 			return cnet_err_set(err, CNI_ERR_INVALID_ENV, 0,
 					    "CNI_ARGS: \"%.*s\" is not KEY=VALUE", (int)(end - p), p);
-		if ((size_t)(eq - p) == klen && !strncmp(p, key, klen)) {
+		if (!found && eq && (size_t)(eq - p) == klen && !strncmp(p, key, klen)) {
 			snprintf(buf, len, "%.*s", (int)(end - eq - 1), eq + 1);
-			return 1;
+			found = 1;
 		}
 		p = *end ? end + 1 : end;
 	}
-	return 0;
+	return found;
 }
 
 bool cni_attachment_is_valid(const struct cni_args *a, const char *container_id,

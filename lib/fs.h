@@ -12,7 +12,7 @@
 int fs_mkdir_p(const char *path, mode_t mode, struct cnet_err *err);
 
 /*
- * Replace dirfd/name with data atomically: write "<name>.tmp.<pid>", then rename over name.
+ * Replace dirfd/name with data atomically: write "<name>.cnet-tmp.<pid>", then rename over name.
  * A reader sees the old or the new file, never a partial one; a process killed mid-way
  * leaves at most a temp file, which fs_is_temp() recognises.
  */

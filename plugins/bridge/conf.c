@@ -7,7 +7,9 @@
 #include "cni.h"
 #include "conf.h"
 
-static int parse_trunk(json_t *o, const char *path, struct br_vlan_range *t, struct cnet_err *err)
+/* One vlanTrunk entry adds "id", the range "minID".."maxID", or both (as the reference);
+ * an empty entry adds nothing. */
+static int parse_trunk(json_t *o, const char *path, struct br_conf *c, struct cnet_err *err)
 {
 	long long id = -1, min = -1, max = -1;
 	if (!json_is_object(o))
@@ -20,18 +22,19 @@ static int parse_trunk(json_t *o, const char *path, struct br_vlan_range *t, str
 		r = conf_int(o, path, "maxID", 1, 4094, &max, err);
 	if (r < 0)
 		return r;
-	if (id >= 0) {
-		t->min = t->max = (uint16_t)id;
-		return 0;
-	}
-	if (min < 0 || max < 0)
+	if ((min < 0) != (max < 0))
 		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
-				    "%s: give \"id\", or both \"minID\" and \"maxID\"", path);
+				    "%s: minID and maxID must be given together", path);
 	if (min > max)
 		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
 				    "%s: minID %lld is greater than maxID %lld", path, min, max);
-	t->min = (uint16_t)min;
-	t->max = (uint16_t)max;
+	if (c->n_trunks + (min >= 0) + (id >= 0) > BR_MAX_TRUNKS)
+		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0, "vlanTrunk: more than %d entries",
+				    BR_MAX_TRUNKS);
+	if (min >= 0)
+		c->trunks[c->n_trunks++] = (struct br_vlan_range){ (uint16_t)min, (uint16_t)max };
+	if (id >= 0)
+		c->trunks[c->n_trunks++] = (struct br_vlan_range){ (uint16_t)id, (uint16_t)id };
 	return 0;
 }
 
@@ -41,18 +44,14 @@ static int parse_trunks(json_t *config, struct br_conf *c, struct cnet_err *err)
 	int r = conf_array(config, "", "vlanTrunk", false, &arr, err);
 	if (r < 0 || !arr)
 		return r;
-	if (json_array_size(arr) > BR_MAX_TRUNKS)
-		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0, "vlanTrunk: more than %d entries",
-				    BR_MAX_TRUNKS);
 	size_t i;
 	json_t *v;
 	json_array_foreach(arr, i, v) {
 		char p[64];
 		snprintf(p, sizeof(p), "vlanTrunk[%zu]", i);
-		r = parse_trunk(v, p, &c->trunks[c->n_trunks], err);
+		r = parse_trunk(v, p, c, err);
 		if (r < 0)
 			return r;
-		c->n_trunks++;
 	}
 	return 0;
 }
@@ -160,22 +159,29 @@ static int parse_dns(json_t *config, struct br_conf *c, struct cnet_err *err)
 	return cni_dns_parse(dns, "dns", &c->dns, err);
 }
 
+/* As the reference: an ipam object without a "type" (or with "") means layer 2 only. */
 static int parse_ipam(json_t *config, struct br_conf *c, struct cnet_err *err)
 {
 	json_t *ipam = NULL;
 	int r = conf_object(config, "", "ipam", false, &ipam, err);
-	if (r < 0 || !ipam || json_object_size(ipam) == 0)
+	if (r >= 0 && ipam)
+		r = conf_string(ipam, "ipam", "type", false, &c->ipam_type, err);
+	if (r < 0 || !c->ipam_type)
 		return r;
-	r = conf_string(ipam, "ipam", "type", true, &c->ipam_type, err);
-	if (r >= 0 && (!*c->ipam_type || strchr(c->ipam_type, '/')))
+	if (!*c->ipam_type) {
+		c->ipam_type = NULL;
+		return 0;
+	}
+	if (strchr(c->ipam_type, '/'))
 		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
 				    "ipam.type: \"%s\" is not a plugin name", c->ipam_type);
-	return r;
+	return 0;
 }
 
 int br_conf_parse(json_t *config, const char *cni_args, struct br_conf *c, struct cnet_err *err)
 {
 	memset(c, 0, sizeof(*c));
+	c->preserve_default_vlan = true;   /* the reference's default (its README and loadNetConf) */
 	int r = refuse_unsupported(config, err);
 	if (r >= 0)
 		r = parse_scalars(config, c, err);
