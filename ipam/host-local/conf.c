@@ -85,6 +85,14 @@ static int parse_range(json_t *o, const char *path, struct hl_range *r, struct c
 	return range_canonicalize(r, path, r->start.family, r->end.family, r->gateway.family, err);
 }
 
+/* Do the start..end spans of two ranges share an address? (The reference's Range.Overlaps:
+ * disjoint ranges of one subnet do not overlap.) */
+static bool ranges_overlap(const struct hl_range *a, const struct hl_range *b)
+{
+	return a->start.family == b->start.family && ipaddr_cmp(&a->start, &b->end) <= 0 &&
+	       ipaddr_cmp(&b->start, &a->end) <= 0;
+}
+
 /* One range set: same family throughout, no overlap inside it. */
 static int parse_rangeset(json_t *arr, const char *path, struct hl_rangeset *set,
 			  struct cnet_err *err)
@@ -108,7 +116,7 @@ static int parse_rangeset(json_t *arr, const char *path, struct hl_rangeset *set
 			if (o->subnet.addr.family != r->subnet.addr.family)
 				return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
 						    "%s: mixed address families in one range set", p);
-			if (ipnet_overlaps(&o->subnet, &r->subnet))
+			if (ranges_overlap(o, r))
 				return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
 						    "%s: subnets %s and %s overlap", path,
 						    ipnet_format(&o->subnet, a),
@@ -141,7 +149,7 @@ static bool rangesets_overlap(const struct hl_rangeset *a, const struct hl_range
 {
 	for (size_t i = 0; i < a->n; i++)
 		for (size_t j = 0; j < b->n; j++)
-			if (ipnet_overlaps(&a->ranges[i].subnet, &b->ranges[j].subnet))
+			if (ranges_overlap(&a->ranges[i], &b->ranges[j]))
 				return true;
 	return false;
 }
@@ -152,6 +160,11 @@ static int add_requested(struct hl_conf *c, const char *s, const char *path, str
 	if (ipnet_parse_host_or_cidr(s, &n) < 0)
 		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
 				    "%s: \"%s\" is not an IP address", path, s);
+	/* one address asked for through several sources is one request (the reference
+	 * collects them in a map) */
+	for (size_t i = 0; i < c->n_requested; i++)
+		if (ipaddr_equal(&c->requested[i], &n.addr))
+			return 0;
 	if (c->n_requested >= HL_MAX_REQUESTED)
 		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0, "%s: too many IPs", path);
 	c->requested[c->n_requested++] = n.addr;

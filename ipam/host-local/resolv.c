@@ -13,7 +13,8 @@ static void push(char **v, size_t *n, const char *s)
 		v[(*n)++] = strdup(s);
 }
 
-/* The lines the reference understands: nameserver, domain, search, options. */
+/* The lines the reference understands: nameserver, domain (their first value only),
+ * search, options (every value). */
 int hl_resolv_parse(const char *text, struct cni_dns *dns)
 {
 	char *copy = strdup(text), *save = NULL;
@@ -24,18 +25,20 @@ int hl_resolv_parse(const char *text, struct cni_dns *dns)
 		char *key = strtok_r(line, " \t\r", &ws);
 		if (!key || key[0] == '#' || key[0] == ';')
 			continue;
-		for (char *val = strtok_r(NULL, " \t\r", &ws); val;
-		     val = strtok_r(NULL, " \t\r", &ws)) {
-			if (!strcmp(key, "nameserver"))
-				push(dns->nameservers, &dns->n_nameservers, val);
-			else if (!strcmp(key, "search"))
+		char *val = strtok_r(NULL, " \t\r", &ws);
+		if (!val)
+			continue;
+		if (!strcmp(key, "nameserver")) {
+			push(dns->nameservers, &dns->n_nameservers, val);
+		} else if (!strcmp(key, "domain")) {
+			free(dns->domain);
+			dns->domain = strdup(val);
+		}
+		for (; val; val = strtok_r(NULL, " \t\r", &ws)) {
+			if (!strcmp(key, "search"))
 				push(dns->search, &dns->n_search, val);
 			else if (!strcmp(key, "options"))
 				push(dns->options, &dns->n_options, val);
-			else if (!strcmp(key, "domain")) {
-				free(dns->domain);
-				dns->domain = strdup(val);
-			}
 		}
 	}
 	free(copy);
