@@ -94,3 +94,10 @@ clean:
 bench: all
 	$(Q)scripts/sandbox tests/bench/bridge-add-del $(B) 40 0
 	$(Q)scripts/sandbox tests/bench/bridge-add-del $(B) 40 200
+
+# Static analysis: cppcheck and clang-tidy over the C sources, shellcheck over the scripts.
+lint:
+	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+		--suppress=missingIncludeSystem -D_GNU_SOURCE -Ilib lib plugins ipam
+	$(Q)clang-tidy --quiet $(wildcard lib/*.c plugins/*/*.c ipam/*/*.c) -- $(ALL_CPPFLAGS) -std=gnu11 2>/dev/null | grep -E 'warning|error' || true
+	$(Q)shellcheck scripts/* .ci/run tests/bench/* tests/integration/helpers.bash

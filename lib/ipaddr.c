@@ -304,7 +304,7 @@ int mac_parse(const char *s, uint8_t mac[6])
 	if (sep != ':' && sep != '-')
 		return -EINVAL;
 	for (int i = 0; i < 6; i++) {
-		const char *p = s + i * 3;
+		const char *p = s + (size_t)i * 3;
 		int hi = hex_val(p[0]), lo = hex_val(p[1]);
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
