@@ -181,10 +181,10 @@ static int check_env(struct cni_args *a, struct cnet_err *err)
 }
 
 /* Open CNI_NETNS. On DEL a namespace that is gone (or not a netns any more) is not an error. */
-static int open_netns(struct cni_args *a, struct cnet_err *err)
+static int open_netns(const struct cni_plugin *p, struct cni_args *a, struct cnet_err *err)
 {
 	a->netns_fd = -1;
-	if (!a->netns || !*a->netns)
+	if (!a->netns || !*a->netns || p->netns_unused)
 		return 0;
 	if (a->cmd != CNI_CMD_ADD && a->cmd != CNI_CMD_CHECK && a->cmd != CNI_CMD_DEL)
 		return 0;
@@ -350,7 +350,7 @@ int cni_main(const struct cni_plugin *p, int argc, char **argv)
 		r = config ? parse_config(&a, &err) : -EINVAL;
 	}
 	if (r >= 0)
-		r = open_netns(&a, &err);
+		r = open_netns(p, &a, &err);
 	if (r >= 0)
 		r = dispatch(p, &a, &err);
 

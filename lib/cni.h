@@ -51,6 +51,9 @@ struct cni_args {
 struct cni_plugin {
 	const char *name;
 	const char *about;
+	/* IPAM plugins never enter the container: CNI_NETNS must be set but is not opened
+	 * (a runtime may hand an IPAM plugin a path it cannot see). */
+	bool netns_unused;
 	int (*add)(const struct cni_args *a, struct cni_result **out, struct cnet_err *err);
 	int (*del)(const struct cni_args *a, struct cnet_err *err);
 	int (*check)(const struct cni_args *a, struct cnet_err *err);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cleanup.h"
 #include "iface.h"
@@ -29,7 +30,8 @@ struct sysctl_ctx {
 	const struct iface_opts *o;
 };
 
-/* Inside the container: IPv6 on (containers may boot with it off), DAD as asked. */
+/* Inside the container: DAD as asked (also for IPv4-only attachments, as the reference:
+ * the link-local address must not sit tentative), IPv6 on when there is an IPv6 address. */
 static int container_sysctls(void *arg, struct cnet_err *err)
 {
 	struct sysctl_ctx *c = arg;
@@ -42,6 +44,12 @@ static int container_sysctls(void *arg, struct cnet_err *err)
 		snprintf(key, sizeof(key), "net/ipv4/conf/%s/arp_notify", c->ifname);
 		sysctl_write(key, "1", NULL);   /* best effort, as the reference */
 	}
+	snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_dad", c->ifname);
+	sysctl_write(key, c->o->enable_dad ? "1" : "0", NULL);
+	if (c->o->enable_dad) {
+		snprintf(key, sizeof(key), "net/ipv6/conf/%s/enhanced_dad", c->ifname);
+		sysctl_write(key, "1", NULL);
+	}
 	if (!v6)
 		return 0;
 	snprintf(key, sizeof(key), "net/ipv6/conf/%s/disable_ipv6", c->ifname);
@@ -49,15 +57,35 @@ static int container_sysctls(void *arg, struct cnet_err *err)
 	if (r < 0)
 		return r;
 	sysctl_write("net/ipv6/conf/lo/disable_ipv6", "0", NULL);
-	snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_dad", c->ifname);
-	sysctl_write(key, c->o->enable_dad ? "1" : "0", NULL);
-	if (c->o->enable_dad) {
-		snprintf(key, sizeof(key), "net/ipv6/conf/%s/enhanced_dad", c->ifname);
-		sysctl_write(key, "1", NULL);
-	}
 	snprintf(key, sizeof(key), "net/ipv6/conf/%s/keep_addr_on_down", c->ifname);
 	sysctl_write(key, "1", NULL);
 	return 0;
+}
+
+#define DAD_TIMEOUT_MS 5000
+#define DAD_POLL_MS 10
+
+/* With DAD on, the addresses are usable only once it has passed: wait for that (as the
+ * reference does, up to 5 s), so that the routes can be added and the container can talk. */
+static int wait_dad(struct cnet_nl *nl, const char *ifname, int ifindex, struct cnet_err *err)
+{
+	for (int waited = 0;; waited += DAD_POLL_MS) {
+		int tentative, failed;
+		int r = cnet_nl_addr_dad_state(nl, ifindex, &tentative, &failed, err);
+		if (r < 0)
+			return r;
+		if (failed)
+			return cnet_err_set(err, CNET_ERR_KERNEL, 0,
+					    "\"%s\": duplicate address detection failed: an "
+					    "address is in use elsewhere on the network", ifname);
+		if (!tentative)
+			return 0;
+		if (waited >= DAD_TIMEOUT_MS)
+			return cnet_err_set(err, CNET_ERR_KERNEL, ETIMEDOUT,
+					    "\"%s\": duplicate address detection", ifname);
+		struct timespec ts = { 0, DAD_POLL_MS * 1000000L };
+		nanosleep(&ts, NULL);
+	}
 }
 
 static int add_routes(struct cnet_nl *nl, int ifindex, const struct cni_result *res,
@@ -107,6 +135,8 @@ int iface_configure(struct cnet_nl *nl, int netns_fd, const char *ifname,
 		unsigned flags = o->enable_dad ? 0 : CNET_ADDR_NODAD;
 		r = cnet_nl_addr_add(nl, link.ifindex, &res->ips[i].address, flags, err);
 	}
+	if (r >= 0 && o->enable_dad)
+		r = wait_dad(nl, ifname, link.ifindex, err);
 	if (r >= 0)
 		r = add_routes(nl, link.ifindex, res, err);
 	if (r < 0)

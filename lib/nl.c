@@ -766,6 +766,29 @@ int cnet_nl_addr_del(struct cnet_nl *nl, int ifindex, const struct ipnet *addr,
 }
 
 /* A full address dump filtered here: acceptable, this serves CHECK, not the ADD path. */
+int cnet_nl_addr_dad_state(struct cnet_nl *nl, int ifindex, int *tentative, int *failed,
+			   struct cnet_err *err)
+{
+	cleanup_cache struct nl_cache *cache = NULL;
+	int ret = nl_errno(nl, rtnl_addr_alloc_cache(nl->sk, &cache));
+
+	if (ret < 0)
+		return nl_fail(nl, ret, err, "list addresses of link %d", ifindex);
+	*tentative = *failed = 0;
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_addr *a = (struct rtnl_addr *)o;
+		if (rtnl_addr_get_ifindex(a) != ifindex || rtnl_addr_get_family(a) != AF_INET6 ||
+		    rtnl_addr_get_scope(a) == RT_SCOPE_LINK)
+			continue;
+		unsigned flags = rtnl_addr_get_flags(a);
+		if (flags & IFA_F_DADFAILED)
+			(*failed)++;
+		else if (flags & IFA_F_TENTATIVE)
+			(*tentative)++;
+	}
+	return 0;
+}
+
 int cnet_nl_addr_list(struct cnet_nl *nl, int ifindex, int family, struct ipnet **out, size_t *n,
 		      struct cnet_err *err)
 {

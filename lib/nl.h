@@ -99,6 +99,11 @@ int cnet_nl_addr_del(struct cnet_nl *nl, int ifindex, const struct ipnet *addr,
 int cnet_nl_addr_list(struct cnet_nl *nl, int ifindex, int family, struct ipnet **out, size_t *n,
 		      struct cnet_err *err);
 
+/* Count the link's global IPv6 addresses still in duplicate address detection (tentative) and
+ * those whose DAD failed. */
+int cnet_nl_addr_dad_state(struct cnet_nl *nl, int ifindex, int *tentative, int *failed,
+			   struct cnet_err *err);
+
 struct cnet_route {
 	struct ipnet dst;     /* family in dst.addr.family; 0.0.0.0/0 for a default route */
 	struct ipaddr gw;     /* family 0 = no gateway (a link route) */

@@ -28,6 +28,13 @@ static int range_canonicalize(struct hl_range *r, const char *path, bool has_sta
 	char net[IPNET_STRLEN], a[IPADDR_STRLEN];
 	struct ipnet *s = &r->subnet;
 	int bits = ipaddr_bits(s->addr.family);
+	/* ::ffff:a.b.c.d/N: Go sees an IPv4 address with an IPv6 mask and refuses it; handing out
+	 * IPv4-mapped addresses on an IPv6 link makes no sense either. */
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	if (s->addr.family == AF_INET6 && !memcmp(s->addr.a, mapped, sizeof(mapped)))
+		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
+				    "%s.subnet: %s is an IPv4-mapped IPv6 prefix; give the IPv4 "
+				    "subnet instead", path, ipnet_format(s, net));
 	if (s->plen > bits - 2)
 		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
 				    "%s.subnet: network %s is too small to allocate from", path,

@@ -265,6 +265,7 @@ static int hl_status(const struct cni_args *a, struct cnet_err *err)
 static const struct cni_plugin host_local_plugin = {
 	.name = "host-local",
 	.about = "cnet host-local IPAM: addresses from local ranges, leases on disk",
+	.netns_unused = true,
 	.add = hl_add,
 	.del = hl_del,
 	.check = hl_check,

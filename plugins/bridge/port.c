@@ -68,6 +68,11 @@ int br_port_setup(struct cnet_nl *host, const struct br_conf *c, const struct cn
 		r = port_vlans(host, c, port->ifindex, err);
 	if (r >= 0)
 		r = cnet_nl_link_set_up(host, port->ifindex, true, err);
+	if (r >= 0) {   /* a bridge port takes no router advertisements (reference SetupVeth) */
+		char key[128];
+		snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_ra", port->name);
+		sysctl_write(key, "0", NULL);
+	}
 	return r;
 }
 
@@ -165,12 +170,9 @@ int br_gateway_setup(struct cnet_nl *host, const struct br_conf *c, const struct
 			return r;
 		done[v6] = true;
 	}
-	/* Pin the MAC: a bridge otherwise follows the lowest port MAC as ports come and go. */
-	struct cnet_link now;
-	int r = cnet_nl_link_get_by_index(host, target->ifindex, &now, err);
-	if (r >= 0)
-		r = cnet_nl_link_set_mac(host, target->ifindex, now.mac, err);
-	return r;
+	/* Pin the MAC (the one read before this ADD's port joined, as the reference): a bridge
+	 * otherwise follows the lowest port MAC as ports come and go. */
+	return cnet_nl_link_set_mac(host, target->ifindex, target->mac, err);
 }
 
 static const struct cni_iface *find_iface(const struct cni_result *res, const char *name,
