@@ -21,15 +21,23 @@ extern char **environ;
 
 int ipam_type(const struct cni_args *a, const char **type, struct cnet_err *err)
 {
+	return ipam_conf_type(a->config, type, err);
+}
+
+int ipam_conf_type(json_t *config, const char **type, struct cnet_err *err)
+{
 	json_t *ipam = NULL;
 	*type = NULL;
-	int r = conf_object(a->config, "", "ipam", false, &ipam, err);
-	if (r < 0 || !ipam || json_object_size(ipam) == 0)
+	int r = conf_object(config, "", "ipam", false, &ipam, err);
+	if (r >= 0 && ipam)
+		r = conf_string(ipam, "ipam", "type", false, type, err);
+	if (r < 0 || !*type)
 		return r;
-	r = conf_string(ipam, "ipam", "type", true, type, err);
-	if (r < 0)
-		return r;
-	if (!**type || strchr(*type, '/'))
+	if (!**type) {   /* "type": "" is layer 2 only, as a missing type */
+		*type = NULL;
+		return 0;
+	}
+	if (strchr(*type, '/'))
 		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
 				    "ipam.type: \"%s\" is not a plugin name", *type);
 	return 0;

@@ -10,8 +10,10 @@
 
 #include "cni.h"
 
-/* The "ipam" object's "type", or NULL when ipam is absent or {} (layer 2 only). */
+/* The "ipam" object's "type", or NULL when ipam, or its type, is absent or "" (layer 2 only). */
 int ipam_type(const struct cni_args *a, const char **type, struct cnet_err *err);
+/* The same, from a plugin config object. */
+int ipam_conf_type(json_t *config, const char **type, struct cnet_err *err);
 
 /* Run command ("ADD", "DEL", "CHECK", "GC", "STATUS") on the delegate. On ADD, *out receives
  * the parsed result (out may be NULL otherwise). */

@@ -6,6 +6,7 @@
 #include "br_conf.h"
 #include "cni.h"
 #include "conf.h"
+#include "ipam.h"
 
 /* One vlanTrunk entry adds "id", the range "minID".."maxID", or both (as the reference);
  * an empty entry adds nothing. */
@@ -159,25 +160,6 @@ static int parse_dns(json_t *config, struct br_conf *c, struct cnet_err *err)
 	return cni_dns_parse(dns, "dns", &c->dns, err);
 }
 
-/* As the reference: an ipam object without a "type" (or with "") means layer 2 only. */
-static int parse_ipam(json_t *config, struct br_conf *c, struct cnet_err *err)
-{
-	json_t *ipam = NULL;
-	int r = conf_object(config, "", "ipam", false, &ipam, err);
-	if (r >= 0 && ipam)
-		r = conf_string(ipam, "ipam", "type", false, &c->ipam_type, err);
-	if (r < 0 || !c->ipam_type)
-		return r;
-	if (!*c->ipam_type) {
-		c->ipam_type = NULL;
-		return 0;
-	}
-	if (strchr(c->ipam_type, '/'))
-		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
-				    "ipam.type: \"%s\" is not a plugin name", c->ipam_type);
-	return 0;
-}
-
 int br_conf_parse(json_t *config, const char *cni_args, struct br_conf *c, struct cnet_err *err)
 {
 	memset(c, 0, sizeof(*c));
@@ -192,7 +174,7 @@ int br_conf_parse(json_t *config, const char *cni_args, struct br_conf *c, struc
 	if (r >= 0)
 		r = parse_mac(config, cni_args, c, err);
 	if (r >= 0)
-		r = parse_ipam(config, c, err);
+		r = ipam_conf_type(config, &c->ipam_type, err);
 	if (r >= 0)
 		r = parse_dns(config, c, err);
 	if (r < 0)

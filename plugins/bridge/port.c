@@ -172,7 +172,14 @@ int br_gateway_setup(struct cnet_nl *host, const struct br_conf *c, const struct
 	}
 	/* Pin the MAC (the one read before this ADD's port joined, as the reference): a bridge
 	 * otherwise follows the lowest port MAC as ports come and go. */
-	return cnet_nl_link_set_mac(host, target->ifindex, target->mac, err);
+	struct cnet_link now;
+	if (!mac_is_zero(target->mac))
+		return cnet_nl_link_set_mac(host, target->ifindex, target->mac, err);
+	/* A bridge whose last port has left has no MAC: take the one it has now (plugins#620). */
+	int r = cnet_nl_link_get_by_index(host, target->ifindex, &now, err);
+	if (r >= 0 && !mac_is_zero(now.mac))
+		r = cnet_nl_link_set_mac(host, target->ifindex, now.mac, err);
+	return r;
 }
 
 static const struct cni_iface *find_iface(const struct cni_result *res, const char *name,
@@ -213,7 +220,8 @@ static int check_host(const struct br_conf *c, const struct cni_result *prev,
 		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0, "bridge \"%s\" is missing",
 				    c->bridge);
 	const struct cni_iface *want_br = find_iface(prev, c->bridge, false, &idx);
-	if (r >= 0 && want_br)
+	/* Only a gateway bridge has a pinned MAC; otherwise it follows its lowest port. */
+	if (r >= 0 && want_br && c->is_gateway)
 		r = check_mac(want_br, &br, err);
 	if (r >= 0 && c->promisc && !br.promisc)
 		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
