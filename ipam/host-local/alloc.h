@@ -18,7 +18,8 @@ int hl_alloc(struct hl_store *s, const struct hl_rangeset *set, int set_idx, con
 	     const char *ifname, const struct ipaddr *requested, struct cni_ip *out,
 	     struct cnet_err *err);
 
-/* Number of free addresses in set (saturating), counting the store's leases. */
+/* Number of free addresses in set (saturating), counting the store's leases. When the store
+ * cannot be read it returns 0 and fills err (err->code is then non-zero). */
 uint64_t hl_free_count(struct hl_store *s, const struct hl_rangeset *set, struct cnet_err *err);
 
 #endif

@@ -252,7 +252,12 @@ static int hl_status(const struct cni_args *a, struct cnet_err *err)
 		return r;
 	for (size_t i = 0; i < c.n_sets; i++) {
 		struct cnet_err e = { 0 };
-		if (hl_free_count(&s, &c.sets[i], &e) == 0) {
+		uint64_t n = hl_free_count(&s, &c.sets[i], &e);
+		if (e.code) {   /* the store could not be read: an I/O error, not a full pool */
+			*err = e;
+			return -EIO;
+		}
+		if (n == 0) {
 			char net[IPNET_STRLEN];
 			return cnet_err_set(err, CNI_ERR_NOT_AVAILABLE, 0,
 					    "range set %zu (%s) has no free address", i,
