@@ -454,12 +454,12 @@ expect_fail() {
 }
 
 @test "podman default conflist's bridge (ipMasq removed): result, kernel state and leases match" {
-	add_both "$(conflist_bridge /work/shared/conflists/podman-default.conflist | jq -c 'del(.ipMasq)')"
+	add_both "$(conflist_bridge "$CNET_ROOT/tests/fixtures/conflists/podman-default.conflist" | jq -c 'del(.ipMasq)')"
 	compare_all
 }
 
 @test "kubernetes-node conflist's bridge (ipMasq removed): result, kernel state and leases match" {
-	add_both "$(conflist_bridge /work/shared/conflists/kubernetes-node.conflist | jq -c 'del(.ipMasq)')"
+	add_both "$(conflist_bridge "$CNET_ROOT/tests/fixtures/conflists/kubernetes-node.conflist" | jq -c 'del(.ipMasq)')"
 	compare_all
 }
 
@@ -598,7 +598,7 @@ expect_fail() {
 @test "ipMasq true (podman and kubernetes conflists as shipped): cnet refuses with code 2, leaves nothing" {
 	local f side=cnet
 	for f in podman-default kubernetes-node; do
-		side_run cnet ADD "$(conflist_bridge "/work/shared/conflists/$f.conflist")"
+		side_run cnet ADD "$(conflist_bridge "$CNET_ROOT/tests/fixtures/conflists/$f.conflist")"
 		[ "${ST[cnet]}" -eq 1 ]
 		[ "$(jq -r .code <<<"${RES[cnet]}")" -eq 2 ]
 		[[ $(jq -r .msg <<<"${RES[cnet]}") == ipMasq:* ]]
@@ -609,10 +609,10 @@ expect_fail() {
 	done
 	# the reference applies it (iptables nat rules named after the container)
 	command -v iptables >/dev/null || skip "no iptables: the reference's ipMasq not checked"
-	side_run ref ADD "$(conflist_bridge /work/shared/conflists/podman-default.conflist)"
+	side_run ref ADD "$(conflist_bridge "$CNET_ROOT/tests/fixtures/conflists/podman-default.conflist")"
 	[ "${ST[ref]}" -eq 0 ]
 	iptables -t nat -S POSTROUTING | grep -F "id: \\\"$CID\\\""
-	side_run ref DEL "$(conflist_bridge /work/shared/conflists/podman-default.conflist)"
+	side_run ref DEL "$(conflist_bridge "$CNET_ROOT/tests/fixtures/conflists/podman-default.conflist")"
 	[ "${ST[ref]}" -eq 0 ]
 	refute grep -qF "id: \\\"$CID\\\"" <<<"$(iptables -t nat -S POSTROUTING)"
 }
