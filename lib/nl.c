@@ -766,11 +766,33 @@ int cnet_nl_addr_del(struct cnet_nl *nl, int ifindex, const struct ipnet *addr,
 }
 
 /* A full address dump filtered here: acceptable, this serves CHECK, not the ADD path. */
+/*
+ * The addresses of one link (family 0 = all), without dumping every address of the namespace:
+ * the dump request carries ifa_index and NETLINK_GET_STRICT_CHK asks the kernel to filter on
+ * it (a host with a thousand veths has thousands of link-local addresses). Strict checking is
+ * on only while this request is sent; callers still filter, for kernels that ignore it.
+ */
+static int addr_cache_of(struct cnet_nl *nl, int ifindex, int family, struct nl_cache **out)
+{
+	struct ifaddrmsg ifa = { .ifa_family = (unsigned char)family, .ifa_index = (unsigned)ifindex };
+	int fd = nl_socket_get_fd(nl->sk), on = 1, off = 0;
+	int ret = nl_cache_alloc_name("route/addr", out);
+
+	if (ret < 0)
+		return nl_errno(nl, ret);
+	(void)setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &on, sizeof(on));
+	ret = nl_send_simple(nl->sk, RTM_GETADDR, NLM_F_DUMP, &ifa, sizeof(ifa));
+	(void)setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &off, sizeof(off));
+	if (ret >= 0)
+		ret = nl_cache_pickup(nl->sk, *out);
+	return ret < 0 ? nl_errno(nl, ret) : 0;
+}
+
 int cnet_nl_addr_dad_state(struct cnet_nl *nl, int ifindex, int *tentative, int *failed,
 			   struct cnet_err *err)
 {
 	cleanup_cache struct nl_cache *cache = NULL;
-	int ret = nl_errno(nl, rtnl_addr_alloc_cache(nl->sk, &cache));
+	int ret = addr_cache_of(nl, ifindex, AF_INET6, &cache);
 
 	if (ret < 0)
 		return nl_fail(nl, ret, err, "list addresses of link %d", ifindex);
@@ -793,7 +815,7 @@ int cnet_nl_addr_list(struct cnet_nl *nl, int ifindex, int family, struct ipnet 
 		      struct cnet_err *err)
 {
 	cleanup_cache struct nl_cache *cache = NULL;
-	int ret = nl_errno(nl, rtnl_addr_alloc_cache(nl->sk, &cache));
+	int ret = addr_cache_of(nl, ifindex, family, &cache);
 
 	if (ret < 0)
 		return nl_fail(nl, ret, err, "list addresses of link %d", ifindex);
