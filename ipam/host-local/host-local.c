@@ -35,39 +35,22 @@ static const struct ipaddr *requested_for(const struct hl_conf *c, const struct 
 	return NULL;
 }
 
-struct find_ctx {
-	const char *id, *ifname;
-	struct ipaddr found;
-	const struct hl_rangeset *set;   /* NULL = any */
-	struct hl_store *store;
-	int released;
-};
-
-static int find_owned(const struct ipaddr *ip, const char *id, const char *ifname, void *ctx)
-{
-	struct find_ctx *f = ctx;
-	if (strcmp(id, f->id) || (ifname[0] && strcmp(ifname, f->ifname)))
-		return 0;
-	if (f->set && !hl_rangeset_find(f->set, ip))
-		return 0;
-	f->found = *ip;
-	return 1;   /* stop */
-}
-
 /* The reference refuses a second address from one set for the same attachment. */
 static int refuse_duplicate(struct hl_store *s, const struct hl_rangeset *set, const char *id,
 			    const char *ifname, struct cnet_err *err)
 {
-	struct find_ctx f = { .id = id, .ifname = ifname, .set = set };
-	int r = hl_store_foreach(s, find_owned, &f, err);
+	struct ipaddr held[HL_INDEX_MAX_IPS];
+	size_t n = 0;
+	int r = hl_store_find_owned(s, id, ifname, held, HL_INDEX_MAX_IPS, &n, err);
 	if (r < 0)
 		return r;
-	if (r > 0) {
-		char a[IPADDR_STRLEN];
-		return cnet_err_set(err, CNET_ERR_CONFLICT, 0,
-				    "%s has been allocated to %s, duplicate allocation is not "
-				    "allowed", ipaddr_format(&f.found, a), id);
-	}
+	for (size_t i = 0; i < n; i++)
+		if (hl_rangeset_find(set, &held[i])) {
+			char a[IPADDR_STRLEN];
+			return cnet_err_set(err, CNET_ERR_CONFLICT, 0,
+					    "%s has been allocated to %s, duplicate allocation is "
+					    "not allowed", ipaddr_format(&held[i], a), id);
+		}
 	return 0;
 }
 
@@ -118,7 +101,7 @@ static int hl_add(const struct cni_args *a, struct cni_result **out, struct cnet
 		if (r < 0)
 			return r;
 	}
-	struct hl_store s cleanup_store = { .dirfd = -1, .lockfd = -1 };
+	struct hl_store s cleanup_store = HL_STORE_INIT;
 	r = hl_store_open(&s, c.data_dir, c.name, err);
 	if (r < 0)
 		return r;
@@ -131,24 +114,15 @@ static int hl_add(const struct cni_args *a, struct cni_result **out, struct cnet
 	return 0;
 }
 
-static int release_owned(const struct ipaddr *ip, const char *id, const char *ifname, void *ctx)
-{
-	struct find_ctx *f = ctx;
-	if (strcmp(id, f->id) || (ifname[0] && strcmp(ifname, f->ifname)))
-		return 0;
-	if (hl_store_release(f->store, ip, NULL) == 0)
-		f->released++;
-	return 0;
-}
-
-/* DEL: with a prevResult only the files it names are read; otherwise every lease is. */
+/* DEL: the addresses named by prevResult when it has them, else the attachment's from the
+ * index (a full scan only when there is no usable index). Gone already is fine. */
 static int hl_del(const struct cni_args *a, struct cnet_err *err)
 {
 	struct hl_conf c;
 	int r = hl_conf_parse(a->config, a->cni_args, &c, err);
 	if (r < 0)
 		return r;
-	struct hl_store s cleanup_store = { .dirfd = -1, .lockfd = -1 };
+	struct hl_store s cleanup_store = HL_STORE_INIT;
 	r = hl_store_open(&s, c.data_dir, c.name, err);
 	if (r < 0)
 		return r;
@@ -161,8 +135,12 @@ static int hl_del(const struct cni_args *a, struct cnet_err *err)
 	}
 	if (released)
 		return 0;
-	struct find_ctx f = { .id = a->container_id, .ifname = a->ifname, .store = &s };
-	return hl_store_foreach(&s, release_owned, &f, err) < 0 ? -EIO : 0;
+	struct ipaddr held[HL_INDEX_MAX_IPS];
+	size_t n = 0;
+	r = hl_store_find_owned(&s, a->container_id, a->ifname, held, HL_INDEX_MAX_IPS, &n, err);
+	for (size_t i = 0; r >= 0 && i < n; i++)
+		r = hl_store_release(&s, &held[i], err);
+	return r;
 }
 
 static int hl_check(const struct cni_args *a, struct cnet_err *err)
@@ -171,15 +149,16 @@ static int hl_check(const struct cni_args *a, struct cnet_err *err)
 	int r = hl_conf_parse(a->config, a->cni_args, &c, err);
 	if (r < 0)
 		return r;
-	struct hl_store s cleanup_store = { .dirfd = -1, .lockfd = -1 };
+	struct hl_store s cleanup_store = HL_STORE_INIT;
 	r = hl_store_open(&s, c.data_dir, c.name, err);
 	if (r < 0)
 		return r;
-	struct find_ctx f = { .id = a->container_id, .ifname = a->ifname };
-	r = hl_store_foreach(&s, find_owned, &f, err);
+	struct ipaddr held[HL_INDEX_MAX_IPS];
+	size_t n = 0;
+	r = hl_store_find_owned(&s, a->container_id, a->ifname, held, HL_INDEX_MAX_IPS, &n, err);
 	if (r < 0)
 		return r;
-	if (r == 0)
+	if (n == 0)
 		return cnet_err_set(err, CNI_ERR_UNKNOWN_CONTAINER, 0,
 				    "host-local: failed to find an address of container %s "
 				    "(ifname %s)", a->container_id, a->ifname);
@@ -228,7 +207,7 @@ static int hl_gc(const struct cni_args *a, struct cnet_err *err)
 	int r = hl_conf_parse(a->config, a->cni_args, &c, err);
 	if (r < 0)
 		return r;
-	struct hl_store s cleanup_store = { .dirfd = -1, .lockfd = -1 };
+	struct hl_store s cleanup_store = HL_STORE_INIT;
 	r = hl_store_open(&s, c.data_dir, c.name, err);
 	if (r < 0)
 		return r;
@@ -246,7 +225,7 @@ static int hl_status(const struct cni_args *a, struct cnet_err *err)
 	int r = hl_conf_parse(a->config, a->cni_args, &c, err);
 	if (r < 0)
 		return r;
-	struct hl_store s cleanup_store = { .dirfd = -1, .lockfd = -1 };
+	struct hl_store s cleanup_store = HL_STORE_INIT;
 	r = hl_store_open(&s, c.data_dir, c.name, err);
 	if (r < 0)
 		return r;

@@ -15,7 +15,7 @@
 int hl_store_open(struct hl_store *s, const char *data_dir, const char *name,
 		  struct cnet_err *err)
 {
-	s->dirfd = s->lockfd = -1;
+	s->dirfd = s->lockfd = s->index.dirfd = -1;
 	snprintf(s->dir, sizeof(s->dir), "%s/%s", data_dir, name);
 	int r = fs_mkdir_p(s->dir, 0755, err);
 	if (r < 0)
@@ -29,11 +29,14 @@ int hl_store_open(struct hl_store *s, const char *data_dir, const char *name,
 		hl_store_close(s);
 		return r;
 	}
+	hl_index_open(&s->index, s, data_dir, name);
 	return 0;
 }
 
 void hl_store_close(struct hl_store *s)
 {
+	if (s->dirfd >= 0)
+		hl_index_close(&s->index, s);   /* before the lock goes */
 	if (s->lockfd >= 0)
 		close(s->lockfd);   /* releases the flock */
 	if (s->dirfd >= 0)
@@ -54,6 +57,8 @@ int hl_store_reserve(struct hl_store *s, const char *id, const char *ifname,
 	r = fs_write_atomic(s->dirfd, last, name, strlen(name), 0644, err);
 	if (r < 0)
 		unlinkat(s->dirfd, name, 0);
+	else
+		hl_index_add(&s->index, id, ifname, ip);
 	return r;
 }
 
@@ -111,9 +116,45 @@ bool hl_store_owned_by(struct hl_store *s, const struct ipaddr *ip, const char *
 
 int hl_store_release(struct hl_store *s, const struct ipaddr *ip, struct cnet_err *err)
 {
-	char name[IPADDR_STRLEN];
-	if (unlinkat(s->dirfd, ipaddr_format(ip, name), 0) < 0 && errno != ENOENT)
+	char name[IPADDR_STRLEN], id[HL_ID_MAX], ifname[HL_ID_MAX];
+	bool known = read_owner(s->dirfd, ipaddr_format(ip, name), id, ifname) == 0;
+	if (unlinkat(s->dirfd, name, 0) < 0 && errno != ENOENT)
 		return cnet_err_set(err, CNI_ERR_IO, errno, "release %s", name);
+	if (known)
+		hl_index_remove(&s->index, id, ifname, ip);
+	return 0;
+}
+
+struct owned_ctx {
+	const char *id, *ifname;
+	struct ipaddr *ips;
+	size_t max, n;
+};
+
+static int collect_owned(const struct ipaddr *ip, const char *id, const char *ifname, void *ctx)
+{
+	struct owned_ctx *o = ctx;
+	if (!strcmp(id, o->id) && (!ifname[0] || !strcmp(ifname, o->ifname)) && o->n < o->max)
+		o->ips[o->n++] = *ip;
+	return 0;
+}
+
+int hl_store_find_owned(struct hl_store *s, const char *id, const char *ifname,
+			struct ipaddr *ips, size_t max, size_t *n, struct cnet_err *err)
+{
+	struct ipaddr cand[2 * HL_INDEX_MAX_IPS];
+	size_t nc = 0, nl = 0;
+	*n = 0;
+	if (hl_index_lookup(&s->index, id, ifname, cand, HL_INDEX_MAX_IPS, &nc) < 0 ||
+	    hl_index_lookup(&s->index, id, "", cand + nc, HL_INDEX_MAX_IPS, &nl) < 0) {
+		struct owned_ctx o = { id, ifname, ips, max, 0 };
+		int r = hl_store_foreach(s, collect_owned, &o, err);
+		*n = o.n;
+		return r < 0 ? r : 0;
+	}
+	for (size_t i = 0; i < nc + nl && *n < max; i++)
+		if (hl_store_owned_by(s, &cand[i], id, ifname))   /* the lease file decides */
+			ips[(*n)++] = cand[i];
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 
 #include "err.h"
+#include "index.h"
 #include "ipaddr.h"
 
 #define HL_ID_MAX 256
@@ -22,7 +23,10 @@ struct hl_store {
 	int dirfd;
 	int lockfd;
 	char dir[PATH_MAX];
+	struct hl_index index;   /* owner -> addresses, kept beside the reference layout */
 };
+
+#define HL_STORE_INIT { .dirfd = -1, .lockfd = -1, .index = { .dirfd = -1 } }
 
 /* Create <data_dir>/<name> if needed, open it and take its lock. */
 int hl_store_open(struct hl_store *s, const char *data_dir, const char *name,
@@ -41,6 +45,11 @@ int hl_store_owner(struct hl_store *s, const struct ipaddr *ip, char *id, char *
 bool hl_store_owned_by(struct hl_store *s, const struct ipaddr *ip, const char *id,
 		       const char *ifname);
 int hl_store_release(struct hl_store *s, const struct ipaddr *ip, struct cnet_err *err);
+
+/* The addresses leased to (id, ifname) (old one-line files: to id), each checked against its
+ * lease file: from the index, or from a scan of every lease when there is none. */
+int hl_store_find_owned(struct hl_store *s, const char *id, const char *ifname,
+			struct ipaddr *ips, size_t max, size_t *n, struct cnet_err *err);
 
 /* Call fn for every lease; fn returning non-zero stops the walk, which returns that value. */
 int hl_store_foreach(struct hl_store *s,
