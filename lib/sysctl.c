@@ -45,3 +45,11 @@ int sysctl_read(const char *key, char *buf, size_t len, struct cnet_err *err)
 		buf[--n] = '\0';
 	return 0;
 }
+
+int sysctl_ensure(const char *key, const char *value, struct cnet_err *err)
+{
+	char cur[64];
+	if (sysctl_read(key, cur, sizeof(cur), NULL) == 0 && !strcmp(cur, value))
+		return 0;
+	return sysctl_write(key, value, err);
+}

@@ -12,6 +12,9 @@
 
 /* key relative to /proc/sys, with '/' or '.' separators: "net/ipv4/ip_forward". */
 int sysctl_write(const char *key, const char *value, struct cnet_err *err);
+/* Write only when the value differs: some writes are costly however often they repeat
+ * (net.ipv6.conf.all.forwarding walks every interface of the namespace). */
+int sysctl_ensure(const char *key, const char *value, struct cnet_err *err);
 /* Value without trailing newline into buf. */
 int sysctl_read(const char *key, char *buf, size_t len, struct cnet_err *err);
 

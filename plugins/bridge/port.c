@@ -164,8 +164,8 @@ int br_gateway_setup(struct cnet_nl *host, const struct br_conf *c, const struct
 			return r;
 		if (done[v6])
 			continue;
-		r = sysctl_write(v6 ? "net/ipv6/conf/all/forwarding" : "net/ipv4/ip_forward", "1",
-				 err);
+		r = sysctl_ensure(v6 ? "net/ipv6/conf/all/forwarding" : "net/ipv4/ip_forward", "1",
+				  err);
 		if (r < 0)
 			return r;
 		done[v6] = true;
