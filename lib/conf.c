@@ -198,3 +198,46 @@ int conf_mac(json_t *obj, const char *path, const char *key, uint8_t mac[6], boo
 	*present = true;
 	return 0;
 }
+
+static const char *type_with_article(json_type t)
+{
+	switch (t) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+		return "an integer";
+	default:
+		return "a value";
+	}
+}
+
+int conf_array_each(json_t *obj, const char *path, const char *key, json_type type, size_t max,
+		    int (*fn)(json_t *v, const char *path, size_t i, void *ctx, struct cnet_err *err),
+		    void *ctx, struct cnet_err *err)
+{
+	json_t *arr = NULL;
+	char kp[256], p[256 + 24];
+	int r = conf_array(obj, path, key, false, &arr, err);
+	if (r < 0 || !arr)
+		return r;
+	conf_path(kp, sizeof(kp), path, key);
+	if (json_array_size(arr) > max)
+		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0, "%s: more than %zu entries", kp,
+				    max);
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v) {
+		conf_path_index(p, sizeof(p), kp, i);
+		if (json_typeof(v) != type)
+			return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0, "%s: expected %s, got %s",
+					    p, type_with_article(type), conf_type_name(v));
+		r = fn(v, p, i, ctx, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}

@@ -41,6 +41,15 @@ int conf_ipaddr(json_t *obj, const char *path, const char *key, bool required, s
 int conf_mac(json_t *obj, const char *path, const char *key, uint8_t mac[6], bool *present,
 	     struct cnet_err *err);
 
+/*
+ * Call fn(element, "path.key[i]", i, ctx, err) for each element of the array obj[key] (absent
+ * or null: no call). Each element must be of JSON type `type` (JSON_OBJECT, JSON_STRING, ...)
+ * and there may be at most max of them; fn's first failure stops the walk and is returned.
+ */
+int conf_array_each(json_t *obj, const char *path, const char *key, json_type type, size_t max,
+		    int (*fn)(json_t *v, const char *path, size_t i, void *ctx, struct cnet_err *err),
+		    void *ctx, struct cnet_err *err);
+
 /* jansson's type name of v, for messages. */
 const char *conf_type_name(const json_t *v);
 

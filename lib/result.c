@@ -114,27 +114,26 @@ int cni_result_add_route(struct cni_result *r, const struct cni_route *rt, struc
 
 /* ---- parsing -------------------------------------------------------------------------- */
 
+struct strv {
+	char **v;
+	size_t *n;
+};
+
+static int strv_cb(json_t *v, const char *path, size_t i, void *ctx, struct cnet_err *err)
+{
+	struct strv *sv = ctx;
+	(void)path;
+	(void)i;
+	(void)err;
+	sv->v[(*sv->n)++] = strdup(json_string_value(v));
+	return 0;
+}
+
 static int parse_strv(json_t *obj, const char *path, const char *key, char **dst, size_t *n,
 		      struct cnet_err *err)
 {
-	json_t *arr = NULL;
-	int r = conf_array(obj, path, key, false, &arr, err);
-	if (r < 0 || !arr)
-		return r;
-	size_t i;
-	json_t *v;
-	json_array_foreach(arr, i, v) {
-		char p[256], kp[256];
-		if (!json_is_string(v))
-			return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0, "%s: expected a string",
-					    conf_path_index(p, sizeof(p),
-							    conf_path(kp, sizeof(kp), path, key), i));
-		if (*n >= CNI_RESULT_MAX_DNS)
-			return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0, "%s: too many entries",
-					    conf_path(kp, sizeof(kp), path, key));
-		dst[(*n)++] = strdup(json_string_value(v));
-	}
-	return 0;
+	struct strv sv = { dst, n };
+	return conf_array_each(obj, path, key, JSON_STRING, CNI_RESULT_MAX_DNS, strv_cb, &sv, err);
 }
 
 int cni_dns_parse(json_t *obj, const char *path, struct cni_dns *d, struct cnet_err *err)
@@ -227,50 +226,24 @@ int cni_route_parse(json_t *o, const char *path, struct cni_route *rt, struct cn
 	return 0;
 }
 
-/* Parse each element of obj[key] (an array of objects) with fn into base[i]. */
-static int parse_list(json_t *obj, const char *path, const char *key, size_t max, size_t *n,
-		      int (*fn)(json_t *, const char *, size_t, void *, struct cnet_err *),
-		      void *ctx, struct cnet_err *err)
-{
-	json_t *arr = NULL;
-	char kp[256], p[256];
-	int r = conf_array(obj, path, key, false, &arr, err);
-	if (r < 0 || !arr)
-		return r;
-	conf_path(kp, sizeof(kp), path, key);
-	if (json_array_size(arr) > max)
-		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0, "%s: more than %zu entries", kp,
-				    max);
-	size_t i;
-	json_t *v;
-	json_array_foreach(arr, i, v) {
-		conf_path_index(p, sizeof(p), kp, i);
-		if (!json_is_object(v))
-			return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
-					    "%s: expected an object, got %s", p, conf_type_name(v));
-		r = fn(v, p, i, ctx, err);
-		if (r < 0)
-			return r;
-		(*n)++;
-	}
-	return 0;
-}
-
 static int iface_cb(json_t *v, const char *p, size_t i, void *ctx, struct cnet_err *err)
 {
 	struct cni_result *res = ctx;
+	res->n_interfaces = i + 1;
 	return parse_iface(v, p, &res->interfaces[i], err);
 }
 
 static int ip_cb(json_t *v, const char *p, size_t i, void *ctx, struct cnet_err *err)
 {
 	struct cni_result *res = ctx;
+	res->n_ips = i + 1;
 	return parse_ip(v, p, res->n_interfaces, &res->ips[i], err);
 }
 
 static int route_cb(json_t *v, const char *p, size_t i, void *ctx, struct cnet_err *err)
 {
 	struct cni_result *res = ctx;
+	res->n_routes = i + 1;
 	return cni_route_parse(v, p, &res->routes[i], err);
 }
 
@@ -289,13 +262,14 @@ struct cni_result *cni_result_parse(json_t *obj, const char *path, struct cnet_e
 		cnet_err_set(err, CNI_ERR_INTERNAL, ENOMEM, "%s", path);
 		return NULL;
 	}
-	int r = parse_list(obj, path, "interfaces", CNI_RESULT_MAX_IFACES, &res->n_interfaces,
-			   iface_cb, res, err);
+	int r = conf_array_each(obj, path, "interfaces", JSON_OBJECT, CNI_RESULT_MAX_IFACES,
+				iface_cb, res, err);
 	if (r >= 0)
-		r = parse_list(obj, path, "ips", CNI_RESULT_MAX_IPS, &res->n_ips, ip_cb, res, err);
+		r = conf_array_each(obj, path, "ips", JSON_OBJECT, CNI_RESULT_MAX_IPS, ip_cb, res,
+				    err);
 	if (r >= 0)
-		r = parse_list(obj, path, "routes", CNI_RESULT_MAX_ROUTES, &res->n_routes, route_cb,
-			       res, err);
+		r = conf_array_each(obj, path, "routes", JSON_OBJECT, CNI_RESULT_MAX_ROUTES,
+				    route_cb, res, err);
 	if (r >= 0)
 		r = conf_object(obj, path, "dns", false, &dns, err);
 	if (r >= 0 && dns) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -178,27 +179,16 @@ static int add_requested(struct hl_conf *c, const char *s, const char *path, str
 	return 0;
 }
 
+static int requested_cb(json_t *v, const char *path, size_t i, void *ctx, struct cnet_err *err)
+{
+	(void)i;
+	return add_requested(ctx, json_string_value(v), path, err);
+}
+
 static int add_requested_list(struct hl_conf *c, json_t *obj, const char *path, const char *key,
 			      struct cnet_err *err)
 {
-	json_t *arr = NULL;
-	char kp[256], p[256];
-	int r = conf_array(obj, path, key, false, &arr, err);
-	if (r < 0 || !arr)
-		return r;
-	conf_path(kp, sizeof(kp), path, key);
-	size_t i;
-	json_t *v;
-	json_array_foreach(arr, i, v) {
-		conf_path_index(p, sizeof(p), kp, i);
-		if (!json_is_string(v))
-			return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
-					    "%s: expected a string, got %s", p, conf_type_name(v));
-		r = add_requested(c, json_string_value(v), p, err);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return conf_array_each(obj, path, key, JSON_STRING, SIZE_MAX, requested_cb, c, err);
 }
 
 /* Requested IPs: CNI_ARGS IP=, then args.cni.ips, then runtimeConfig.ips (all of them). */
@@ -233,28 +223,17 @@ static int parse_requested(json_t *config, const char *cni_args, struct hl_conf 
 	return r;
 }
 
+static int route_cb(json_t *v, const char *path, size_t i, void *ctx, struct cnet_err *err)
+{
+	struct hl_conf *c = ctx;
+	c->n_routes = i + 1;
+	return cni_route_parse(v, path, &c->routes[i], err);
+}
+
 static int parse_routes(json_t *ipam, struct hl_conf *c, struct cnet_err *err)
 {
-	json_t *arr = NULL;
-	char p[256];
-	int r = conf_array(ipam, "ipam", "routes", false, &arr, err);
-	if (r < 0 || !arr)
-		return r;
-	if (json_array_size(arr) > CNI_RESULT_MAX_ROUTES)
-		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0, "ipam.routes: too many routes");
-	size_t i;
-	json_t *v;
-	json_array_foreach(arr, i, v) {
-		conf_path_index(p, sizeof(p), "ipam.routes", i);
-		if (!json_is_object(v))
-			return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
-					    "%s: expected an object, got %s", p, conf_type_name(v));
-		r = cni_route_parse(v, p, &c->routes[c->n_routes], err);
-		if (r < 0)
-			return r;
-		c->n_routes++;
-	}
-	return 0;
+	return conf_array_each(ipam, "ipam", "routes", JSON_OBJECT, CNI_RESULT_MAX_ROUTES, route_cb,
+			       c, err);
 }
 
 /* Range sets in the reference's order: runtimeConfig.ipRanges, legacy ipam.subnet, ranges. */

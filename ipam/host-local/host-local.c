@@ -114,16 +114,23 @@ static int hl_add(const struct cni_args *a, struct cni_result **out, struct cnet
 	return 0;
 }
 
+/* Every command but ADD: the config, then the network's store (locked). */
+static int open_network(const struct cni_args *a, struct hl_conf *c, struct hl_store *s,
+			struct cnet_err *err)
+{
+	int r = hl_conf_parse(a->config, a->cni_args, c, err);
+	if (r < 0)
+		return r;
+	return hl_store_open(s, c->data_dir, c->name, err);
+}
+
 /* DEL: the addresses named by prevResult when it has them, else the attachment's from the
  * index (a full scan only when there is no usable index). Gone already is fine. */
 static int hl_del(const struct cni_args *a, struct cnet_err *err)
 {
 	struct hl_conf c;
-	int r = hl_conf_parse(a->config, a->cni_args, &c, err);
-	if (r < 0)
-		return r;
 	struct hl_store s cleanup_store = HL_STORE_INIT;
-	r = hl_store_open(&s, c.data_dir, c.name, err);
+	int r = open_network(a, &c, &s, err);
 	if (r < 0)
 		return r;
 	int released = 0;
@@ -146,11 +153,8 @@ static int hl_del(const struct cni_args *a, struct cnet_err *err)
 static int hl_check(const struct cni_args *a, struct cnet_err *err)
 {
 	struct hl_conf c;
-	int r = hl_conf_parse(a->config, a->cni_args, &c, err);
-	if (r < 0)
-		return r;
 	struct hl_store s cleanup_store = HL_STORE_INIT;
-	r = hl_store_open(&s, c.data_dir, c.name, err);
+	int r = open_network(a, &c, &s, err);
 	if (r < 0)
 		return r;
 	struct ipaddr held[HL_INDEX_MAX_IPS];
@@ -204,11 +208,8 @@ static int gc_lease(const struct ipaddr *ip, const char *id, const char *ifname,
 static int hl_gc(const struct cni_args *a, struct cnet_err *err)
 {
 	struct hl_conf c;
-	int r = hl_conf_parse(a->config, a->cni_args, &c, err);
-	if (r < 0)
-		return r;
 	struct hl_store s cleanup_store = HL_STORE_INIT;
-	r = hl_store_open(&s, c.data_dir, c.name, err);
+	int r = open_network(a, &c, &s, err);
 	if (r < 0)
 		return r;
 	struct gc_ctx g = { a, &s, 0 };
@@ -222,11 +223,8 @@ static int hl_gc(const struct cni_args *a, struct cnet_err *err)
 static int hl_status(const struct cni_args *a, struct cnet_err *err)
 {
 	struct hl_conf c;
-	int r = hl_conf_parse(a->config, a->cni_args, &c, err);
-	if (r < 0)
-		return r;
 	struct hl_store s cleanup_store = HL_STORE_INIT;
-	r = hl_store_open(&s, c.data_dir, c.name, err);
+	int r = open_network(a, &c, &s, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < c.n_sets; i++) {

@@ -13,9 +13,6 @@
 static int parse_trunk(json_t *o, const char *path, struct br_conf *c, struct cnet_err *err)
 {
 	long long id = -1, min = -1, max = -1;
-	if (!json_is_object(o))
-		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0, "%s: expected an object, got %s",
-				    path, conf_type_name(o));
 	int r = conf_int(o, path, "id", 1, 4094, &id, err);
 	if (r >= 0)
 		r = conf_int(o, path, "minID", 1, 4094, &min, err);
@@ -39,22 +36,16 @@ static int parse_trunk(json_t *o, const char *path, struct br_conf *c, struct cn
 	return 0;
 }
 
+static int trunk_cb(json_t *v, const char *path, size_t i, void *ctx, struct cnet_err *err)
+{
+	(void)i;
+	return parse_trunk(v, path, ctx, err);
+}
+
 static int parse_trunks(json_t *config, struct br_conf *c, struct cnet_err *err)
 {
-	json_t *arr = NULL;
-	int r = conf_array(config, "", "vlanTrunk", false, &arr, err);
-	if (r < 0 || !arr)
-		return r;
-	size_t i;
-	json_t *v;
-	json_array_foreach(arr, i, v) {
-		char p[64];
-		snprintf(p, sizeof(p), "vlanTrunk[%zu]", i);
-		r = parse_trunk(v, p, c, err);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return conf_array_each(config, "", "vlanTrunk", JSON_OBJECT, BR_MAX_TRUNKS, trunk_cb, c,
+			       err);
 }
 
 /* The container MAC: runtimeConfig.mac > args.cni.mac > CNI_ARGS MAC= (as the reference). */

@@ -413,7 +413,7 @@ static void test_bad_input(void **state)
 	assert_parse_fails("{\"dns\":[]}", CNI_ERR_INVALID_CONFIG,
 			   "prevResult.dns: expected an object, got array");
 	assert_parse_fails("{\"dns\":{\"nameservers\":[1]}}", CNI_ERR_INVALID_CONFIG,
-			   "prevResult.dns.nameservers[0]: expected a string");
+			   "prevResult.dns.nameservers[0]: expected a string, got integer");
 	assert_parse_fails("{\"cniVersion\":1}", CNI_ERR_INVALID_CONFIG,
 			   "prevResult.cniVersion: expected a string, got integer");
 
@@ -461,7 +461,7 @@ static void test_dns_parse(void **state)
 
 	o = load("{\"search\":[\"a\",2]}");
 	assert_true(cni_dns_parse(o, "dns", &d, &err) < 0);
-	assert_string_equal(err.msg, "dns.search[1]: expected a string");
+	assert_string_equal(err.msg, "dns.search[1]: expected a string, got integer");
 	assert_int_equal(err.code, CNI_ERR_INVALID_CONFIG);
 	cni_dns_clear(&d);
 	json_decref(o);
