@@ -14,21 +14,14 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include "../../plugins/bridge/br_conf.h"
 
 #define ARRAY_SIZE(x) (sizeof(x) / sizeof((x)[0]))
 
 /* {"cniVersion","name","type":"bridge"<rest>} */
 #define CONF(rest) "{\"cniVersion\":\"1.0.0\",\"name\":\"mynet\",\"type\":\"bridge\"" rest "}"
-
-static json_t *load(const char *text)
-{
-	json_error_t jerr;
-	json_t *o = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
-	if (!o)
-		fail_msg("bad test JSON: %s: %s", jerr.text, text);
-	return o;
-}
 
 /* Parse text into *c; the caller keeps *root (c borrows strings) and clears c->dns. */
 static void parse_ok(const char *text, const char *cni_args, struct br_conf *c, json_t **root)

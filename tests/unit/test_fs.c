@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include "fs.h"
 #include "undo.h"
 
@@ -25,14 +27,6 @@ struct fx {
 	char tmp[64];
 	int dirfd;
 };
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static int setup(void **state)
 {
@@ -53,7 +47,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 	close(f->dirfd);
-	int r = nftw(f->tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	int r = rm_tree(f->tmp);
 	free(f);
 	return r;
 }

@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include "../../ipam/host-local/alloc.h"
 #include "../../ipam/host-local/hl_conf.h"
 #include "../../ipam/host-local/resolv.h"
@@ -35,14 +37,6 @@ struct fx {
 	struct hl_conf c;
 	json_t *root;
 };
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static int setup(void **state)
 {
@@ -65,7 +59,7 @@ static int teardown(void **state)
 	if (f->open)
 		hl_store_close(&f->s);
 	json_decref(f->root);
-	int r = nftw(f->tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	int r = rm_tree(f->tmp);
 	free(f);
 	return r;
 }

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include "../../ipam/host-local/hl_conf.h"
 
 #define ARRAY_SIZE(x) (sizeof(x) / sizeof((x)[0]))
@@ -21,15 +23,6 @@
 #define CONF(ipam, extra)                                                                          \
 	"{\"cniVersion\":\"1.0.0\",\"name\":\"mynet\",\"type\":\"bridge\","                        \
 	"\"ipam\":{\"type\":\"host-local\"" ipam "}" extra "}"
-
-static json_t *load(const char *text)
-{
-	json_error_t jerr;
-	json_t *o = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
-	if (!o)
-		fail_msg("bad test JSON: %s: %s", jerr.text, text);
-	return o;
-}
 
 /* Parse text; the config stays alive in *root because c borrows strings from it. */
 static void parse_ok(const char *text, const char *cni_args, struct hl_conf *c, json_t **root)

@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include "../../ipam/host-local/store.h"
 #include "fs.h"
 
@@ -25,14 +27,6 @@ struct fx {
 	char tmp[64];
 	struct hl_store s;
 };
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static void store_open(struct fx *f)
 {
@@ -56,7 +50,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 	hl_store_close(&f->s);
-	int r = nftw(f->tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	int r = rm_tree(f->tmp);
 	free(f);
 	return r;
 }

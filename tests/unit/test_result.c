@@ -13,18 +13,11 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include "result.h"
 
 #define ARRAY_SIZE(x) (sizeof(x) / sizeof((x)[0]))
-
-static json_t *load(const char *text)
-{
-	json_error_t jerr;
-	json_t *o = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
-	if (!o)
-		fail_msg("bad test JSON: %s: %s", jerr.text, text);
-	return o;
-}
 
 static struct cni_result *parse_ok(const char *text)
 {
