@@ -41,8 +41,12 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%)
 CMOCKA := $(shell $(PKG_CONFIG) --cflags --libs cmocka 2>/dev/null)
 
-.PHONY: all test unit integration check-asan clean lint demo bench
+# ---- test tools: small programs the integration tests drive (tests/<name>.c) -----------
+TEST_TOOLS := $(B)/tests/nft-probe
+
+.PHONY: all test unit integration check-asan clean lint demo bench test-tools
 all: $(LIBCNET) $(BINS)
+test-tools: $(TEST_TOOLS)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -68,10 +72,14 @@ $(B)/tests/unit/$(1): $(B)/obj/tests/unit/$(1).o $(call unit_extra,$(1)) $(LIBCN
 endef
 $(foreach t,$(UNIT_SRCS:tests/unit/%.c=%),$(eval $(call unit_rule,$(t))))
 
+$(B)/tests/nft-probe: $(B)/obj/tests/nft-probe.o $(LIBCNET)
+	@mkdir -p $(dir $@)
+	$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 $(B)/obj/tests/unit/%.o: ALL_CPPFLAGS += $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 
 # `make test`: unit tests (no privileges), then the integration suite inside scripts/sandbox.
-test: all $(UNIT_BINS)
+test: all $(UNIT_BINS) $(TEST_TOOLS)
 	$(Q)scripts/run-tests $(B)
 
 unit: $(UNIT_BINS)

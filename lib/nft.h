@@ -30,7 +30,9 @@
  *    messages and sends the rest again as a new batch (the failed one changed nothing);
  *  - a kernel without DESTROY (< 6.3 answers EINVAL/EOPNOTSUPP) gets the same messages as
  *    NFT_MSG_DELSETELEM, and the absent ones are dropped as above. The socket remembers this.
- * So a DEL is 1 round trip when everything was there or the kernel has DESTROY, 2 otherwise.
+ * So a DEL is one round trip on a kernel with DESTROY, whatever is absent; on an older kernel
+ * the first commit of a socket spends one more finding that out, and absent elements one more.
+ * Every round is a whole transaction: what is finally committed is still all or nothing.
  *
  * Sets are described once by a struct cnet_nft_set (family, table, name, key and data field
  * types) and that description is passed to every element call: keys are built field by field
@@ -58,8 +60,11 @@
 struct cnet_nft;
 
 enum cnet_nft_open_flags {
-	/* Never send NFT_MSG_DESTROY*: behave as on a kernel < 6.3 (to test that path). */
+	/* Never send NFT_MSG_DESTROY*: behave as once a kernel < 6.3 has been detected. */
 	CNET_NFT_OPEN_NO_DESTROY = 1 << 0,
+	/* Tests only: send DESTROY as a message type no kernel knows, so this kernel answers as
+	 * one < 6.3 does (EINVAL) and the detection and fallback run. */
+	CNET_NFT_OPEN_TEST_OLD_KERNEL = 1 << 1,
 };
 
 /* Open a NETLINK_NETFILTER socket inside netns_fd (or the current namespace when < 0). */
@@ -100,6 +105,10 @@ int cnet_nft_commit(struct cnet_nft *nft, struct cnet_nft_batch *b, struct cnet_
 /* Index of the message that failed in the last commit (as returned by the add functions),
  * -1 when none did or the failure was the batch's own. */
 int cnet_nft_batch_failed(const struct cnet_nft_batch *b);
+
+/* How many transactions the last commit sent: 1, or more when messages were dropped under
+ * CNET_NFT_IGNORE_ABSENT or DESTROY was downgraded (see the top of this file). */
+unsigned cnet_nft_batch_rounds(const struct cnet_nft_batch *b);
 
 /*
  * The wire form commit sends: BATCH_BEGIN (sequence number seq), the messages that are not
@@ -253,8 +262,10 @@ struct cnet_nft_elem {
 
 /*
  * One message per element (a failure names the element). With CNET_NFT_EXCL ("create
- * element") an existing key fails the batch with EEXIST: the conflict detection for host ports.
- * Without it, re-adding an identical element is a no-op.
+ * element") an existing key fails the batch with EEXIST: the conflict detection for host ports
+ * (look the element up with cnet_nft_elem_get() to see whose it is: a retried ADD of the same
+ * owner conflicts with itself too). Without it, re-adding the same key with the same value is
+ * a silent no-op that keeps the old comment, and with another value EEXIST.
  */
 int cnet_nft_elem_add(struct cnet_nft_batch *b, const struct cnet_nft_set *s,
 		      const struct cnet_nft_elem *elems, size_t n, unsigned flags,
@@ -307,10 +318,11 @@ void cnet_nft_rule_cmp(struct cnet_nft_rule *r, uint32_t sreg, uint32_t op, cons
 /* bitwise: dreg = (sreg & mask) ^ xor over len bytes. */
 void cnet_nft_rule_bitwise(struct cnet_nft_rule *r, uint32_t sreg, uint32_t dreg, uint32_t len,
 			   const void *mask, const void *xor);
-/* lookup in a named set starting at sreg; dreg != 0 for a map (its value lands there; use
- * NFT_REG_VERDICT for a verdict map); invert: "not in set". */
-void cnet_nft_rule_lookup(struct cnet_nft_rule *r, uint32_t sreg, const char *set, uint32_t dreg,
-			  bool invert);
+/* lookup: is the value starting at sreg in the named set (invert: "not in")? */
+void cnet_nft_rule_lookup(struct cnet_nft_rule *r, uint32_t sreg, const char *set, bool invert);
+/* map: look the value starting at sreg up in the named map and load its value into dreg;
+ * dreg NFT_REG_VERDICT for a verdict map (`vmap`). No match: the rule stops there. */
+void cnet_nft_rule_map(struct cnet_nft_rule *r, uint32_t sreg, const char *map, uint32_t dreg);
 /* immediate verdict: NF_ACCEPT, NF_DROP, NFT_RETURN, NFT_JUMP/NFT_GOTO with chain. */
 void cnet_nft_rule_verdict(struct cnet_nft_rule *r, int verdict, const char *chain);
 /* immediate data into dreg. */
@@ -338,7 +350,8 @@ int cnet_nft_table_exists(struct cnet_nft *nft, uint8_t family, const char *name
 /* 1 / 0 / negative errno: the set named by s (type not compared). */
 int cnet_nft_set_exists(struct cnet_nft *nft, const struct cnet_nft_set *s, struct cnet_err *err);
 
-/* An element as read back: elem.comment and elem.chain point into the buffers. */
+/* An element as read back: elem.comment and elem.chain point into the buffers below (so a
+ * plain struct copy still points into the original). */
 struct cnet_nft_elem_info {
 	struct cnet_nft_elem elem;
 	uint64_t expires_ms;  /* time left, sets with timeouts */

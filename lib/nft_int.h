@@ -6,6 +6,7 @@
 #ifndef CNET_NFT_INT_H
 #define CNET_NFT_INT_H
 
+#include <linux/netlink.h>
 #include <linux/netfilter/nfnetlink.h>
 
 #include <libnftnl/chain.h>
@@ -18,8 +19,7 @@
 
 #include "nft.h"
 
-/* Since kernel 6.3; Debian 12's uapi headers (6.1) do not name them yet. */
-#define CNET_NFT_MSG_DESTROYTABLE 26
+/* Since kernel 6.3; Debian 12's uapi headers (6.1) do not name it yet. */
 #define CNET_NFT_MSG_DESTROYSETELEM 30
 
 /* nft's enum byteorder, as written in NFTNL_UDATA_SET_{KEY,DATA}BYTEORDER. */
@@ -40,7 +40,6 @@ struct cnet_nft_msg {
 	int ignore;      /* errno that means "already done": drop the message and resend */
 	bool destroy;    /* NFT_MSG_DESTROY*: may be downgraded to NFT_MSG_DEL* (kernel < 6.3) */
 	bool dropped;
-	uint32_t seq;    /* assigned by render */
 	char what[CNET_NFT_WHAT_MAX];
 };
 
@@ -50,6 +49,8 @@ struct cnet_nft_batch {
 	struct cnet_nft_msg *msgs;
 	size_t n, cap_msgs;
 	int failed;      /* index of the failed message in the last commit, -1 if none */
+	uint32_t set_id; /* NFTA_SET_ID of the last set added (the kernel requires one) */
+	unsigned rounds; /* transactions sent by the last commit */
 };
 
 /*
@@ -62,6 +63,33 @@ struct nlmsghdr *cnet_nft_msg_start(struct cnet_nft_batch *b, uint16_t type, uin
 /* Close the message started last and describe it for error messages. Returns its index. */
 int cnet_nft_msg_end(struct cnet_nft_batch *b, struct nlmsghdr *nlh, int ignore, bool destroy,
 		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Drop the messages from index n (at offset len) on: undo a call that failed half way. */
+void cnet_nft_batch_truncate(struct cnet_nft_batch *b, size_t n, size_t len);
+
+/* ---- socket ----------------------------------------------------------------------------- */
+
+#define CNET_NFT_RECV_BUF 65536       /* a dump part is at most 32 KiB */
+#define CNET_NFT_ACK_TIMEOUT_MS 5000  /* only when an ACK is missing after the batch ran */
+
+struct mnl_socket;
+
+struct cnet_nft {
+	struct mnl_socket *nl;
+	uint32_t portid;
+	uint32_t seq;
+	bool no_destroy;  /* the kernel does not know NFT_MSG_DESTROY* (or we were told so) */
+	bool fake_old;    /* CNET_NFT_OPEN_TEST_OLD_KERNEL */
+	char *buf;        /* CNET_NFT_RECV_BUF */
+};
+
+/* Reserve n consecutive sequence numbers; returns the first. */
+uint32_t cnet_nft_next_seq(struct cnet_nft *nft, uint32_t n);
+/* errno and extended-ack text (NLMSGERR_ATTR_MSG, "" if none) of an NLMSG_ERROR. */
+void cnet_nft_parse_ack(const struct nlmsghdr *nlh, int *errnum, char *ext, size_t ext_size);
+/* err = "<what>: <strerror>[ (kernel: <ext>)]", CNET_ERR_KERNEL; returns -errnum. */
+int cnet_nft_fail(int errnum, const char *ext, struct cnet_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* ---- set layout -------------------------------------------------------------------------- */
 
