@@ -28,7 +28,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
 LIBCNET := $(B)/lib/libcnet.a
 
 # ---- plugins: one folder each; <type>.c holds main(), the rest is linkable alone --------
-PLUGIN_DIRS := plugins/bridge ipam/host-local
+PLUGIN_DIRS := plugins/bridge plugins/portmap ipam/host-local
 PLUGINS := $(notdir $(PLUGIN_DIRS))
 BINS := $(PLUGINS:%=$(B)/bin/%)
 
