@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -137,4 +138,19 @@ int lock_take_at(int dirfd, const char *name, struct cnet_err *err)
 int lock_take(const char *path, struct cnet_err *err)
 {
 	return lock_take_at(AT_FDCWD, path, err);
+}
+
+#define CNET_DEFAULT_RUN_DIR "/run/cni/cnet"
+
+int cnet_state_lock(const char *name, struct cnet_err *err)
+{
+	const char *dir = getenv("CNET_RUN_DIR");
+	char path[PATH_MAX];
+	if (!dir || !*dir)
+		dir = CNET_DEFAULT_RUN_DIR;
+	int r = fs_mkdir_p(dir, 0700, err);
+	if (r < 0)
+		return r;
+	snprintf(path, sizeof(path), "%s/%s.lock", dir, name);
+	return lock_take(path, err);
 }

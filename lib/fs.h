@@ -34,4 +34,10 @@ int fs_is_temp(const char *name);
 int lock_take(const char *path, struct cnet_err *err);
 int lock_take_at(int dirfd, const char *name, struct cnet_err *err);
 
+/*
+ * Lock cnet's host-wide state called name ("nftables"): an flock on <run dir>/<name>.lock,
+ * where the run dir is $CNET_RUN_DIR or /run/cni/cnet (created 0700). Returns the fd.
+ */
+int cnet_state_lock(const char *name, struct cnet_err *err);
+
 #endif

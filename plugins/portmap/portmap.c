@@ -15,26 +15,10 @@
 #include "cni.h"
 #include "fs.h"
 #include "log.h"
+#include "nft_owner.h"
 #include "pm_conf.h"
 #include "ruleset.h"
 #include "sysctl.h"
-
-#define PM_DEFAULT_RUN_DIR "/run/cni/cnet"
-
-/* One lock for cnet's nftables state: the layout is made once, and an owner check followed by
- * a delete must not interleave with another attachment's ADD. */
-static int take_lock(struct cnet_err *err)
-{
-	const char *dir = getenv("CNET_RUN_DIR");
-	char path[PATH_MAX];
-	if (!dir || !*dir)
-		dir = PM_DEFAULT_RUN_DIR;
-	int r = fs_mkdir_p(dir, 0700, err);
-	if (r < 0)
-		return r;
-	snprintf(path, sizeof(path), "%s/nftables.lock", dir);
-	return lock_take(path, err);
-}
 
 static int print_prev(const struct cni_args *a, struct cni_result **out, struct cnet_err *err)
 {
@@ -171,9 +155,9 @@ static int pm_add(const struct cni_args *a, struct cni_result **out, struct cnet
 		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
 				    "prevResult: no address on interface \"%s\" to publish ports to",
 				    a->ifname);
-	pm_owner(x->owner, sizeof(x->owner), x->c.name, a->container_id, a->ifname);
+	cnet_nft_owner(x->owner, sizeof(x->owner), x->c.name, a->container_id, a->ifname);
 
-	int lock cleanup_close = take_lock(err);
+	int lock cleanup_close = cnet_state_lock("nftables", err);
 	struct cnet_nft *nft cleanup_nft = NULL;
 	r = lock < 0 ? lock : cnet_nft_open(&nft, -1, 0, err);
 	if (r >= 0)
@@ -192,80 +176,15 @@ static int pm_add(const struct cni_args *a, struct cni_result **out, struct cnet
 	return print_prev(a, out, err);
 }
 
-/* ---- DEL, CHECK, GC: find elements by their owner comment ---------------------------------- */
+/* ---- DEL, CHECK, GC: elements found by their owner comment ---------------------------------- */
 
-struct owned {
-	const char *owner;        /* exact owner, or NULL with net_prefix for GC */
-	const char *net_prefix;   /* "<net>/" */
-	const struct cni_args *a;
-	const struct cnet_nft_set *set;
-	struct cnet_nft_elem *elems;
-	size_t n, cap;
-	int failed;
-};
-
-/* Is this element's owner (net/cid/ifname) one GC must drop? */
-static bool gc_drops(const struct owned *o, const char *comment)
-{
-	size_t plen = strlen(o->net_prefix);
-	if (strncmp(comment, o->net_prefix, plen))
-		return false;   /* another network's */
-	char id[256];
-	const char *rest = comment + plen, *slash = strchr(rest, '/');
-	if (!slash || (size_t)(slash - rest) >= sizeof(id))
-		return false;
-	snprintf(id, sizeof(id), "%.*s", (int)(slash - rest), rest);
-	return !cni_attachment_is_valid(o->a, id, slash + 1);
-}
-
-static int collect(const struct cnet_nft_elem_info *e, void *arg)
-{
-	struct owned *o = arg;
-	bool take = o->owner ? !strcmp(e->comment, o->owner) : gc_drops(o, e->comment);
-	if (!take)
-		return 0;
-	if (o->n == o->cap) {
-		size_t cap = o->cap ? 2 * o->cap : 16;
-		struct cnet_nft_elem *ne = realloc(o->elems, cap * sizeof(*ne));
-		if (!ne)
-			return -ENOMEM;
-		o->elems = ne;
-		o->cap = cap;
-	}
-	o->elems[o->n] = e->elem;
-	o->elems[o->n].comment = NULL;
-	o->elems[o->n].chain = NULL;
-	o->n++;
-	return 0;
-}
-
-/* Delete every element of the portmap sets that sel selects, in one batch. */
-static int delete_selected(struct cnet_nft *nft, struct owned *sel, struct cnet_err *err)
-{
-	const struct cnet_nft_set *sets[] = { &pm_ports[0], &pm_ports[1], &pm_hostip[0],
-					      &pm_hostip[1], &pm_masq[0],  &pm_masq[1] };
-	cleanup_nft_batch struct cnet_nft_batch *b = cnet_nft_batch_new();
-	int r = b ? 0 : cnet_err_set(err, CNI_ERR_INTERNAL, ENOMEM, "nftables batch");
-	for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(sets); i++) {
-		sel->n = 0;
-		r = cnet_nft_elem_list(nft, sets[i], collect, sel, err);
-		if (r == -ENOENT)
-			r = 0;
-		if (r >= 0 && sel->n)
-			r = cnet_nft_elem_del(b, sets[i], sel->elems, sel->n, CNET_NFT_IGNORE_ABSENT,
-					      err);
-	}
-	free(sel->elems);
-	sel->elems = NULL;
-	if (r >= 0 && cnet_nft_batch_count(b))
-		r = cnet_nft_commit(nft, b, err);
-	return r;
-}
+static const struct cnet_nft_set *const pm_sets[] = { &pm_ports[0], &pm_ports[1], &pm_hostip[0],
+						      &pm_hostip[1], &pm_masq[0],  &pm_masq[1] };
 
 /* Open nftables under the lock; 0 with *nft NULL when cnet's table does not exist. */
 static int open_existing(struct cnet_nft **nft, int *lock, struct cnet_err *err)
 {
-	*lock = take_lock(err);
+	*lock = cnet_state_lock("nftables", err);
 	if (*lock < 0)
 		return *lock;
 	int r = cnet_nft_open(nft, -1, 0, err);
@@ -288,31 +207,27 @@ static int pm_del(const struct cni_args *a, struct cnet_err *err)
 	int r = c ? pm_conf_parse(a->config, c, err) : -ENOMEM;
 	if (r < 0)
 		return r;
-	pm_owner(owner, sizeof(owner), c->name, a->container_id, a->ifname);
+	cnet_nft_owner(owner, sizeof(owner), c->name, a->container_id, a->ifname);
 	int lock cleanup_close = -1;
 	struct cnet_nft *nft cleanup_nft = NULL;
 	r = open_existing(&nft, &lock, err);
 	if (r < 0 || !nft)
 		return r;
-	struct owned sel = { .owner = owner };
-	return delete_selected(nft, &sel, err);
+	return cnet_nft_delete_owned(nft, pm_sets, ARRAY_SIZE(pm_sets), owner, err);
 }
 
 static int pm_gc(const struct cni_args *a, struct cnet_err *err)
 {
 	struct pm_conf *c cleanup_free = calloc(1, sizeof(*c));
-	char prefix[256];
 	int r = c ? pm_conf_parse(a->config, c, err) : -ENOMEM;
 	if (r < 0)
 		return r;
-	snprintf(prefix, sizeof(prefix), "%s/", c->name);
 	int lock cleanup_close = -1;
 	struct cnet_nft *nft cleanup_nft = NULL;
 	r = open_existing(&nft, &lock, err);
 	if (r < 0 || !nft)
 		return r;
-	struct owned sel = { .net_prefix = prefix, .a = a };
-	return delete_selected(nft, &sel, err);
+	return cnet_nft_delete_stale(nft, pm_sets, ARRAY_SIZE(pm_sets), c->name, a, err);
 }
 
 /* CHECK: every mapping's element is there and is this attachment's. */
@@ -325,7 +240,7 @@ static int pm_check(const struct cni_args *a, struct cnet_err *err)
 	if (!a->prev)
 		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0, "prevResult: required for CHECK");
 	pm_container_from_result(a->prev, a->ifname, &x->ct);
-	pm_owner(x->owner, sizeof(x->owner), x->c.name, a->container_id, a->ifname);
+	cnet_nft_owner(x->owner, sizeof(x->owner), x->c.name, a->container_id, a->ifname);
 	struct cnet_nft *nft cleanup_nft = NULL;
 	r = cnet_nft_open(&nft, -1, 0, err);
 	const struct ipnet *cips[2] = { &x->ct.v4, &x->ct.v6 };

@@ -31,11 +31,6 @@ const struct cnet_nft_set pm_masq[2] = {
 	    .flags = CNET_NFT_SET_INTERVAL),
 };
 
-void pm_owner(char *buf, size_t len, const char *net, const char *id, const char *ifname)
-{
-	snprintf(buf, len, "%s/%s/%s", net, id, ifname);
-}
-
 /* Per family: where the addresses sit in the network header and how many registers one takes. */
 struct fam {
 	uint8_t nfproto;

@@ -29,7 +29,4 @@ extern const struct cnet_nft_set pm_ports[2], pm_hostip[2], pm_masq[2];
 /* Create the table, chains, maps and rules unless they exist (caller holds the lock). */
 int pm_layout_ensure(struct cnet_nft *nft, struct cnet_err *err);
 
-/* The owner comment of an attachment. */
-void pm_owner(char *buf, size_t len, const char *net, const char *id, const char *ifname);
-
 #endif
