@@ -14,6 +14,7 @@
 #include "iface.h"
 #include "ipam.h"
 #include "log.h"
+#include "masq.h"
 #include "nl.h"
 #include "port.h"
 #include "undo.h"
@@ -36,6 +37,14 @@ static void undo_veth(void *ctx)
 	struct br_add *x = ctx;
 	struct cnet_err e;
 	if (cnet_nl_link_del(x->host, x->host_veth.ifindex, &e) < 0 && e.msg[0])
+		cnet_log_warn("rollback: %s", e.msg);
+}
+
+static void undo_masq(void *ctx)
+{
+	struct br_add *x = ctx;
+	struct cnet_err e;
+	if (br_masq_del(x->a, &e) < 0)
 		cnet_log_warn("rollback: %s", e.msg);
 }
 
@@ -174,6 +183,10 @@ static int do_add(struct br_add *x, struct cni_result **out, struct cnet_err *er
 		r = setup_container(x, err);
 	if (r >= 0 && x->ipam && x->c.is_gateway)
 		r = br_gateway_setup(x->host, &x->c, &x->br, x->ipam, &x->vlan_gw, err);
+	if (r >= 0 && x->ipam && x->c.ip_masq) {
+		undo_push(&x->undo, undo_masq, x, "ipMasq elements");
+		r = br_masq_add(a, x->ipam, err);
+	}
 	if (r >= 0)   /* the bridge's MAC may have changed when the port joined */
 		r = cnet_nl_link_get_by_index(x->host, x->br.ifindex, &x->br, err);
 	if (r >= 0)
@@ -233,6 +246,11 @@ static int br_del_cmd(const struct cni_args *a, struct cnet_err *err)
 		return r;
 	struct cnet_err link_err = { 0 };
 	int lr = del_container_veth(a, &link_err);
+	if (c.ip_masq) {   /* found by owner: works with the namespace gone, too */
+		r = br_masq_del(a, err);
+		if (r < 0)
+			return r;
+	}
 	if (c.ipam_type) {
 		r = ipam_exec(a, c.ipam_type, "DEL", NULL, err);
 		if (r < 0)
@@ -265,11 +283,14 @@ static int br_check_cmd(const struct cni_args *a, struct cnet_err *err)
 
 static int br_gc_cmd(const struct cni_args *a, struct cnet_err *err)
 {
-	const char *type;
-	int r = ipam_type(a, &type, err);
-	if (r < 0 || !type)
-		return r;
-	return ipam_exec(a, type, "GC", NULL, err);
+	struct br_conf c;
+	int r = br_conf_parse(a->config, a->cni_args, &c, err);
+	cni_dns_clear(&c.dns);
+	if (r >= 0 && c.ip_masq)
+		r = br_masq_gc(a, err);
+	if (r >= 0 && c.ipam_type)
+		r = ipam_exec(a, c.ipam_type, "GC", NULL, err);
+	return r;
 }
 
 static int br_status_cmd(const struct cni_args *a, struct cnet_err *err)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "br_conf.h"
+#include "cleanup.h"
 #include "cni.h"
 #include "conf.h"
 #include "ipam.h"
@@ -78,8 +79,8 @@ static int parse_mac(json_t *config, const char *cni_args, struct br_conf *c,
 /* Keys that the reference implements and cnet does not yet: refused, never ignored. */
 static int refuse_unsupported(json_t *config, struct cnet_err *err)
 {
-	static const char *const keys[] = { "ipMasq", "macspoofchk" };
-	for (size_t i = 0; i < 2; i++) {
+	static const char *const keys[] = { "macspoofchk" };
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		bool on = false;
 		int r = conf_bool(config, "", keys[i], &on, err);
 		if (r < 0)
@@ -107,6 +108,7 @@ static int parse_flags(json_t *config, struct br_conf *c, struct cnet_err *err)
 		{ "isGateway", &c->is_gateway },
 		{ "isDefaultGateway", &c->is_default_gateway },
 		{ "forceAddress", &c->force_address },
+		{ "ipMasq", &c->ip_masq },
 		{ "hairpinMode", &c->hairpin },
 		{ "promiscMode", &c->promisc },
 		{ "enabledad", &c->enable_dad },

@@ -295,11 +295,11 @@ nothing_left() {
 	[ ! -e "$DATA_DIR" ]
 }
 
-@test "ipMasq true or macspoofchk true: 2 (not supported yet), nothing made" {
-	add "$(conf '.ipMasq = true')"
-	expect_error 2 "ipMasq: true is not supported yet by cnet's bridge (it needs cnet's nftables support); set it to false"
+@test "macspoofchk true: 2 (not supported yet), nothing made; ipMasq is a boolean" {
 	add "$(conf '.macspoofchk = true')"
 	expect_error 2 "macspoofchk: true is not supported yet by cnet's bridge (it needs cnet's nftables support); set it to false"
+	add "$(conf '.ipMasq = "yes"')"
+	expect_error 7 "ipMasq: expected a boolean, got string"
 	# false is fine
 	add "$(conf '.ipMasq = false | .macspoofchk = false')"
 	[ "$status" -eq 0 ]

@@ -593,21 +593,26 @@ expect_fail() {
 	compare_ipam
 }
 
-# ---- ipMasq: cnet refuses it for now ---------------------------------------------------------
+# ---- ipMasq: the reference in iptables, cnet in nftables set elements ----------------------------
 
-@test "ipMasq true (podman and kubernetes conflists as shipped): cnet refuses with code 2, leaves nothing" {
-	local f side=cnet
+@test "ipMasq true (podman and kubernetes conflists as shipped): both attach; cnet masquerades with set elements" {
+	local f i=0 conf
 	for f in podman-default kubernetes-node; do
-		side_run cnet ADD "$(conflist_bridge "$CNET_ROOT/tests/fixtures/conflists/$f.conflist")"
-		[ "${ST[cnet]}" -eq 1 ]
-		[ "$(jq -r .code <<<"${RES[cnet]}")" -eq 2 ]
-		[[ $(jq -r .msg <<<"${RES[cnet]}") == ipMasq:* ]]
-		refute ip link show "${BR[cnet]}"
-		[ -z "$(links_in cnet)" ]
-		[ "$(ipam_files cnet podman)" = '{}' ]
-		[ "$(ipam_files cnet k8s-pod-network)" = '{}' ]
+		# each conflist on a bridge of its own: their subnets differ
+		i=$((i + 1))
+		track_link "cbm$SUFFIX$i"
+		conf=$(conflist_bridge "$CNET_ROOT/tests/fixtures/conflists/$f.conflist" |
+			jq -c --arg br "cbm$SUFFIX$i" '.bridge = $br')
+		side_run cnet ADD "$conf"
+		[ "${ST[cnet]}" -eq 0 ]
+		nft -j list set inet cnet masq-src4 | jq -e --arg c "/$CID/eth0" \
+			'[.nftables[] | .set? // empty | .elem[]? | .elem.comment // empty
+			  | select(endswith($c))] | length == 1'
+		side_run cnet DEL "$conf"
+		[ "${ST[cnet]}" -eq 0 ]
+		refute grep -qF "/$CID/eth0" <<<"$(nft list table inet cnet)"
 	done
-	# the reference applies it (iptables nat rules named after the container)
+	# the reference applies it as iptables nat rules named after the container
 	command -v iptables >/dev/null || skip "no iptables: the reference's ipMasq not checked"
 	side_run ref ADD "$(conflist_bridge "$CNET_ROOT/tests/fixtures/conflists/podman-default.conflist")"
 	[ "${ST[ref]}" -eq 0 ]

@@ -320,13 +320,16 @@ static void test_unsupported(void **state)
 	struct br_conf c;
 	json_t *root;
 
-	parse_fails(CONF(",\"ipMasq\":true"), NULL, CNI_ERR_UNSUPPORTED_FIELD,
-		    "ipMasq: true is not supported yet by cnet's bridge (it needs cnet's nftables "
-		    "support); set it to false");
+	parse_ok(CONF(",\"ipMasq\":true,\"ipMasqBackend\":\"nftables\""), NULL, &c, &root);
+	assert_true(c.ip_masq);
+	done(&c, root);
+	parse_fails(CONF(",\"ipMasq\":1"), NULL, CNI_ERR_INVALID_CONFIG,
+		    "ipMasq: expected a boolean, got integer");
 	parse_fails(CONF(",\"macspoofchk\":true"), NULL, CNI_ERR_UNSUPPORTED_FIELD,
 		    "macspoofchk: true is not supported yet by cnet's bridge (it needs cnet's "
 		    "nftables support); set it to false");
 	parse_ok(CONF(",\"ipMasq\":false,\"macspoofchk\":false"), NULL, &c, &root);
+	assert_false(c.ip_masq);
 	done(&c, root);
 
 	parse_fails(CONF(",\"ipMasqBackend\":\"foo\""), NULL, CNI_ERR_INVALID_CONFIG,
