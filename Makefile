@@ -42,7 +42,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/unit/%)
 CMOCKA := $(shell $(PKG_CONFIG) --cflags --libs cmocka 2>/dev/null)
 
 # ---- test tools: small programs the integration tests drive (tests/<name>.c) -----------
-TEST_TOOLS := $(B)/tests/nft-probe
+TEST_TOOLS := $(B)/tests/nft-probe $(B)/tests/conntrack-probe
 
 .PHONY: all test unit integration check-asan clean lint demo bench test-tools
 all: $(LIBCNET) $(BINS)
@@ -73,6 +73,10 @@ endef
 $(foreach t,$(UNIT_SRCS:tests/unit/%.c=%),$(eval $(call unit_rule,$(t))))
 
 $(B)/tests/nft-probe: $(B)/obj/tests/nft-probe.o $(LIBCNET)
+	@mkdir -p $(dir $@)
+	$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/tests/conntrack-probe: $(B)/obj/tests/conntrack-probe.o $(LIBCNET)
 	@mkdir -p $(dir $@)
 	$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 

@@ -13,6 +13,7 @@
 
 #include "cleanup.h"
 #include "cni.h"
+#include "conntrack.h"
 #include "fs.h"
 #include "log.h"
 #include "nft_owner.h"
@@ -135,6 +136,26 @@ static int publish(struct cnet_nft *nft, struct add_ctx *x, struct cnet_err *err
 	return r;
 }
 
+/* A UDP/SCTP flow to a host port keeps its conntrack entry, and so its old DNAT decision (or
+ * none), as long as packets keep coming (plugins#123): drop those entries so that the next
+ * packet meets the new rules. Best effort, as the reference: a failure is logged. */
+static void flush_conntrack(const struct pm_conf *c, bool v4, bool v6)
+{
+	for (size_t i = 0; i < c->n_mappings; i++) {
+		const struct pm_mapping *m = &c->mappings[i];
+		if (m->proto == IPPROTO_TCP)
+			continue;
+		for (int v = 0; v < 2; v++) {
+			int fam = v == PM_V4 ? AF_INET : AF_INET6;
+			struct cnet_err e = { 0 };
+			if (!(v == PM_V4 ? v4 : v6) || (m->host_ip.family && m->host_ip.family != fam))
+				continue;
+			if (cnet_conntrack_flush_dport(fam, m->proto, m->host_port, &e) < 0)
+				cnet_log_warn("portmap: %s", e.msg);
+		}
+	}
+}
+
 static int pm_add(const struct cni_args *a, struct cni_result **out, struct cnet_err *err)
 {
 	struct add_ctx *x cleanup_free = calloc(1, sizeof(*x));
@@ -166,6 +187,7 @@ static int pm_add(const struct cni_args *a, struct cni_result **out, struct cnet
 		r = publish(nft, x, err);
 	if (r < 0)
 		return r;
+	flush_conntrack(&x->c, x->ct.v4.addr.family, x->ct.v6.addr.family);
 	/* 127.0.0.1:hostPort is DNATed to the container: the host side must accept a
 	 * localhost source on the way out (the reference does the same). */
 	if (x->c.snat && x->ct.v4.addr.family && x->ct.host_iface[0]) {
@@ -213,7 +235,10 @@ static int pm_del(const struct cni_args *a, struct cnet_err *err)
 	r = open_existing(&nft, &lock, err);
 	if (r < 0 || !nft)
 		return r;
-	return cnet_nft_delete_owned(nft, pm_sets, ARRAY_SIZE(pm_sets), owner, err);
+	r = cnet_nft_delete_owned(nft, pm_sets, ARRAY_SIZE(pm_sets), owner, err);
+	if (r >= 0)   /* the mappings when the runtime resent them: both families, to be sure */
+		flush_conntrack(c, true, true);
+	return r;
 }
 
 static int pm_gc(const struct cni_args *a, struct cnet_err *err)
@@ -228,6 +253,24 @@ static int pm_gc(const struct cni_args *a, struct cnet_err *err)
 	if (r < 0 || !nft)
 		return r;
 	return cnet_nft_delete_stale(nft, pm_sets, ARRAY_SIZE(pm_sets), c->name, a, err);
+}
+
+static int owned_by(const struct cnet_nft_elem_info *e, void *arg)
+{
+	return strcmp(e->comment, arg) == 0;   /* 1 stops the walk: found */
+}
+
+/* The masquerade element of this attachment is in family v's set. */
+static int check_masq(struct cnet_nft *nft, const char *owner, int v, struct cnet_err *err)
+{
+	int r = cnet_nft_elem_list(nft, &pm_masq[v], owned_by, (void *)owner, err);
+	if (r == 1)
+		return 0;
+	if (r < 0 && r != -ENOENT)
+		return r;
+	return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
+			    "the masquerade element of this attachment is missing from %s",
+			    pm_masq[v].name);
 }
 
 /* CHECK: every mapping's element is there and is this attachment's. */
@@ -265,6 +308,9 @@ static int pm_check(const struct cni_args *a, struct cnet_err *err)
 						    m->host_port);
 		}
 	}
+	for (int v = 0; r >= 0 && (x->c.snat || x->c.masq_all) && v < 2; v++)
+		if (cips[v]->addr.family)
+			r = check_masq(nft, x->owner, v, err);
 	return r < 0 ? r : 0;
 }
 
