@@ -357,18 +357,11 @@ static bool for_us(const struct ct_sock *s, const struct nlmsghdr *nlh)
 __attribute__((format(printf, 4, 5))) static int ct_fail(int errnum, const char *ext,
 							  struct cnet_err *err, const char *fmt, ...)
 {
-	char what[CNET_ERR_MSG_MAX / 2];
 	va_list ap;
-
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	int r = cnet_err_kernel_v(err, errnum, ext, fmt, ap);
 	va_end(ap);
-	if (ext && ext[0])
-		cnet_err_set(err, CNET_ERR_KERNEL, 0, "%s: %s (kernel: %s)", what, strerror(errnum),
-			     ext);
-	else
-		cnet_err_set(err, CNET_ERR_KERNEL, errnum, "%s", what);
-	return -errnum;
+	return r;
 }
 
 /* ---- dump ---------------------------------------------------------------------------------- */

@@ -55,3 +55,27 @@ void cnet_err_clear(struct cnet_err *err)
 		err->details[0] = '\0';
 	}
 }
+
+int cnet_err_kernel_v(struct cnet_err *err, int errnum, const char *ext, const char *fmt,
+		      va_list ap)
+{
+	char what[CNET_ERR_MSG_MAX / 2];
+	if (errnum < 0)
+		errnum = -errnum;
+	vsnprintf(what, sizeof(what), fmt, ap);
+	if (ext && ext[0])
+		cnet_err_set(err, CNET_ERR_KERNEL, 0, "%s: %s (kernel: %s)", what, strerror(errnum),
+			     ext);
+	else
+		cnet_err_set(err, CNET_ERR_KERNEL, errnum, "%s", what);
+	return -errnum;
+}
+
+int cnet_err_kernel(struct cnet_err *err, int errnum, const char *ext, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int r = cnet_err_kernel_v(err, errnum, ext, fmt, ap);
+	va_end(ap);
+	return r;
+}

@@ -15,6 +15,8 @@
 #ifndef CNET_ERR_H
 #define CNET_ERR_H
 
+#include <stdarg.h>
+
 /* The CNI spec's well-known error codes (SPEC.md "Error"); 100+ are cnet's own. */
 enum cni_err_code {
 	CNI_ERR_INCOMPATIBLE_VERSION = 1,
@@ -60,5 +62,14 @@ void cnet_err_details(struct cnet_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 void cnet_err_clear(struct cnet_err *err);
+
+/*
+ * A failed kernel request: "<what>: <strerror(errnum)>", with " (kernel: <ext>)" when the
+ * kernel sent extended-ack text. Code CNET_ERR_KERNEL. Returns -errnum.
+ */
+int cnet_err_kernel(struct cnet_err *err, int errnum, const char *ext, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+int cnet_err_kernel_v(struct cnet_err *err, int errnum, const char *ext, const char *fmt,
+		      va_list ap) __attribute__((format(printf, 4, 0)));
 
 #endif

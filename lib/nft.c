@@ -128,18 +128,11 @@ void cnet_nft_parse_ack(const struct nlmsghdr *nlh, int *errnum, char *ext, size
 
 int cnet_nft_fail(int errnum, const char *ext, struct cnet_err *err, const char *fmt, ...)
 {
-	char what[CNET_ERR_MSG_MAX / 2];
 	va_list ap;
-
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	int r = cnet_err_kernel_v(err, errnum, ext, fmt, ap);
 	va_end(ap);
-	if (ext && ext[0])
-		cnet_err_set(err, CNET_ERR_KERNEL, 0, "%s: %s (kernel: %s)", what, strerror(errnum),
-			     ext);
-	else
-		cnet_err_set(err, CNET_ERR_KERNEL, errnum, "%s", what);
-	return -errnum;
+	return r;
 }
 
 /* ---- batch ------------------------------------------------------------------------------- */

@@ -139,17 +139,10 @@ static int nl_errno(struct cnet_nl *nl, int ret)
 __attribute__((format(printf, 4, 5))) static int nl_fail(struct cnet_nl *nl, int e,
 							  struct cnet_err *err, const char *fmt, ...)
 {
-	char what[CNET_ERR_MSG_MAX / 2];
 	va_list ap;
-
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	cnet_err_kernel_v(err, e, nl->ext_msg, fmt, ap);
 	va_end(ap);
-	if (nl->ext_msg[0])
-		cnet_err_set(err, CNET_ERR_KERNEL, 0, "%s: %s (kernel: %s)", what, strerror(-e),
-			     nl->ext_msg);
-	else
-		cnet_err_set(err, CNET_ERR_KERNEL, -e, "%s", what);
 	nl->ext_msg[0] = '\0';
 	return e;
 }

@@ -21,6 +21,14 @@
 #include "ruleset.h"
 #include "sysctl.h"
 
+/* Does mapping m apply to family v (PM_V4/PM_V6) of a container that has_addr in it? A
+ * mapping with a hostIP applies to that address's family only. */
+static bool applies(const struct pm_mapping *m, int v, bool has_addr)
+{
+	int fam = v == PM_V4 ? AF_INET : AF_INET6;
+	return has_addr && (!m->host_ip.family || m->host_ip.family == fam);
+}
+
 static int print_prev(const struct cni_args *a, struct cni_result **out, struct cnet_err *err)
 {
 	*out = cni_result_new(a->version);
@@ -119,12 +127,9 @@ static int publish(struct cnet_nft *nft, struct add_ctx *x, struct cnet_err *err
 	int r = b ? 0 : cnet_err_set(err, CNI_ERR_INTERNAL, ENOMEM, "nftables batch");
 	for (size_t i = 0; r >= 0 && i < x->c.n_mappings; i++) {
 		const struct pm_mapping *m = &x->c.mappings[i];
-		for (int v = 0; r >= 0 && v < 2; v++) {
-			int fam = v == PM_V4 ? AF_INET : AF_INET6;
-			if (!cips[v]->addr.family || (m->host_ip.family && m->host_ip.family != fam))
-				continue;
-			r = add_mapping(b, x, m, cips[v], v, err);
-		}
+		for (int v = 0; r >= 0 && v < 2; v++)
+			if (applies(m, v, cips[v]->addr.family))
+				r = add_mapping(b, x, m, cips[v], v, err);
 	}
 	for (int v = 0; r >= 0 && (x->c.snat || x->c.masq_all) && v < 2; v++)
 		if (cips[v]->addr.family)
@@ -146,11 +151,10 @@ static void flush_conntrack(const struct pm_conf *c, bool v4, bool v6)
 		if (m->proto == IPPROTO_TCP)
 			continue;
 		for (int v = 0; v < 2; v++) {
-			int fam = v == PM_V4 ? AF_INET : AF_INET6;
 			struct cnet_err e = { 0 };
-			if (!(v == PM_V4 ? v4 : v6) || (m->host_ip.family && m->host_ip.family != fam))
-				continue;
-			if (cnet_conntrack_flush_dport(fam, m->proto, m->host_port, &e) < 0)
+			if (applies(m, v, v == PM_V4 ? v4 : v6) &&
+			    cnet_conntrack_flush_dport(v == PM_V4 ? AF_INET : AF_INET6, m->proto,
+						       m->host_port, &e) < 0)
 				cnet_log_warn("portmap: %s", e.msg);
 		}
 	}
@@ -290,8 +294,7 @@ static int pm_check(const struct cni_args *a, struct cnet_err *err)
 	for (size_t i = 0; r >= 0 && i < x->c.n_mappings; i++) {
 		const struct pm_mapping *m = &x->c.mappings[i];
 		for (int v = 0; r >= 0 && v < 2; v++) {
-			int fam = v == PM_V4 ? AF_INET : AF_INET6;
-			if (!cips[v]->addr.family || (m->host_ip.family && m->host_ip.family != fam))
+			if (!applies(m, v, cips[v]->addr.family))
 				continue;
 			struct cnet_nft_key key = { 0 };
 			struct cnet_nft_elem_info info;
