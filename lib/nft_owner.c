@@ -5,7 +5,37 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "fs.h"
 #include "nft_owner.h"
+
+const struct cnet_nft_family cnet_nft_families[2] = {
+	{ NFPROTO_IPV4, 12, 16, 4 },
+	{ NFPROTO_IPV6, 8, 24, 16 },
+};
+
+void cnet_nft_rule_match_family(struct cnet_nft_rule *r, const struct cnet_nft_family *f)
+{
+	cnet_nft_rule_meta(r, NFT_META_NFPROTO, NFT_REG_1);
+	cnet_nft_rule_cmp(r, NFT_REG_1, NFT_CMP_EQ, &f->nfproto, 1);
+}
+
+int cnet_nft_open_locked(struct cnet_nft **nft, int *lock, bool existing_only,
+			 struct cnet_err *err)
+{
+	*nft = NULL;
+	*lock = cnet_state_lock("nftables", err);
+	if (*lock < 0)
+		return *lock;
+	int r = cnet_nft_open(nft, -1, 0, err);
+	if (r < 0 || !existing_only)
+		return r;
+	r = cnet_nft_table_exists(*nft, NFPROTO_INET, CNET_NFT_TABLE, err);
+	if (r <= 0) {
+		cnet_nft_close(*nft);
+		*nft = NULL;
+	}
+	return r < 0 ? r : 0;
+}
 
 void cnet_nft_owner(char *buf, size_t len, const char *net, const char *id, const char *ifname)
 {

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Owned nftables elements. Every element cnet adds for an attachment carries its owner as the
+ * cnet's own nftables table, `inet cnet`, shared by the plugins: its name, the lock around
+ * changes to it, the per-family header layout its rules match on, and owned elements.
+ *
+ * Every element cnet adds for an attachment carries its owner as the
  * element comment, "<network>/<containerID>/<ifname>", so that DEL and GC remove exactly what
  * that attachment added — without runtimeConfig, without the namespace — and a conflict can
  * name who holds a key.
@@ -10,6 +13,28 @@
 
 #include "cni.h"
 #include "nft.h"
+
+#define CNET_NFT_TABLE "cnet"
+
+/* Per family: its nfproto and where the addresses sit in the network header (alen bytes,
+ * alen / 4 registers of 32 bits). [0] IPv4, [1] IPv6. */
+struct cnet_nft_family {
+	uint8_t nfproto;
+	uint32_t saddr, daddr, alen;
+};
+extern const struct cnet_nft_family cnet_nft_families[2];
+
+/* `meta nfproto ipv4|ipv6`: what must precede a network-header load in an inet table. */
+void cnet_nft_rule_match_family(struct cnet_nft_rule *r, const struct cnet_nft_family *f);
+
+/*
+ * Take the lock on cnet's nftables state (an owner check followed by a delete must not
+ * interleave with another attachment's ADD; the layout is made once) and open a socket.
+ * With existing_only, when table inet cnet does not exist *nft is left NULL and 0 returned:
+ * there is nothing to delete or check.
+ */
+int cnet_nft_open_locked(struct cnet_nft **nft, int *lock, bool existing_only,
+			 struct cnet_err *err);
 
 void cnet_nft_owner(char *buf, size_t len, const char *net, const char *id, const char *ifname);
 

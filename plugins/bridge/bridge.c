@@ -244,22 +244,20 @@ static int br_del_cmd(const struct cni_args *a, struct cnet_err *err)
 	cni_dns_clear(&c.dns);
 	if (r < 0)
 		return r;
-	struct cnet_err link_err = { 0 };
-	int lr = del_container_veth(a, &link_err);
-	if (c.ip_masq) {   /* found by owner: works with the namespace gone, too */
-		r = br_masq_del(a, err);
-		if (r < 0)
-			return r;
-	}
-	if (c.ipam_type) {
-		r = ipam_exec(a, c.ipam_type, "DEL", NULL, err);
-		if (r < 0)
-			return r;
-	}
-	if (lr < 0) {
-		*err = link_err;
-		return lr;
-	}
+	/* Best effort, as the spec asks: every step runs even when an earlier one failed (a
+	 * failed masquerade cleanup must not keep the lease), and the first failure is reported. */
+	struct cnet_err step_err[3] = { { 0 } };
+	int rs[3] = { 0, 0, 0 };
+	rs[0] = del_container_veth(a, &step_err[0]);
+	if (c.ip_masq)   /* found by owner: works with the namespace gone, too */
+		rs[1] = br_masq_del(a, &step_err[1]);
+	if (c.ipam_type)
+		rs[2] = ipam_exec(a, c.ipam_type, "DEL", NULL, &step_err[2]);
+	for (int i = 0; i < 3; i++)
+		if (rs[i] < 0) {
+			*err = step_err[i];
+			return rs[i];
+		}
 	return 0;
 }
 

@@ -3,11 +3,10 @@
 #include <string.h>
 
 #include "cleanup.h"
-#include "fs.h"
 #include "masq.h"
 #include "nft_owner.h"
 
-#define TABLE "cnet"
+#define TABLE CNET_NFT_TABLE
 #define CHAIN "masq-postrouting"
 #define SET(n, ...) { .family = NFPROTO_INET, .table = TABLE, .name = n, __VA_ARGS__ }
 
@@ -24,41 +23,29 @@ static const struct cnet_nft_set skip_sets[2] = {
 static const struct cnet_nft_set *const all_sets[] = { &src_sets[0], &src_sets[1], &skip_sets[0],
 						       &skip_sets[1] };
 
-struct fam {
-	uint8_t nfproto;
-	uint32_t saddr, daddr, alen;
-	uint8_t mcast[16], mcast_mask[16];
-};
-static const struct fam fams[2] = {
-	{ NFPROTO_IPV4, 12, 16, 4, { 224 }, { 0xf0 } },
-	{ NFPROTO_IPV6, 8, 24, 16, { 0xff }, { 0xff } },
-};
-
-static void match_family(struct cnet_nft_rule *r, const struct fam *f)
-{
-	cnet_nft_rule_meta(r, NFT_META_NFPROTO, NFT_REG_1);
-	cnet_nft_rule_cmp(r, NFT_REG_1, NFT_CMP_EQ, &f->nfproto, 1);
-}
+/* Multicast destinations (224.0.0.0/4, ff00::/8) are never masqueraded. */
+static const uint8_t mcast[2][16] = { { 224 }, { 0xff } };
+static const uint8_t mcast_mask[2][16] = { { 0xf0 }, { 0xff } };
 
 static int family_rules(struct cnet_nft_batch *b, int v, struct cnet_err *err)
 {
-	const struct fam *f = &fams[v];
+	const struct cnet_nft_family *f = &cnet_nft_families[v];
 	uint8_t zero[16] = { 0 };
 	cleanup_nft_rule struct cnet_nft_rule *mc = cnet_nft_rule_new(NFPROTO_INET, TABLE, CHAIN);
 	cleanup_nft_rule struct cnet_nft_rule *skip = cnet_nft_rule_new(NFPROTO_INET, TABLE, CHAIN);
 	cleanup_nft_rule struct cnet_nft_rule *masq = cnet_nft_rule_new(NFPROTO_INET, TABLE, CHAIN);
-	match_family(mc, f);
+	cnet_nft_rule_match_family(mc, f);
 	cnet_nft_rule_payload(mc, NFT_PAYLOAD_NETWORK_HEADER, f->daddr, f->alen, NFT_REG_1);
-	cnet_nft_rule_bitwise(mc, NFT_REG_1, NFT_REG_1, f->alen, f->mcast_mask, zero);
-	cnet_nft_rule_cmp(mc, NFT_REG_1, NFT_CMP_EQ, f->mcast, f->alen);
+	cnet_nft_rule_bitwise(mc, NFT_REG_1, NFT_REG_1, f->alen, mcast_mask[v], zero);
+	cnet_nft_rule_cmp(mc, NFT_REG_1, NFT_CMP_EQ, mcast[v], f->alen);
 	cnet_nft_rule_verdict(mc, NFT_RETURN, NULL);
-	match_family(skip, f);
+	cnet_nft_rule_match_family(skip, f);
 	cnet_nft_rule_payload(skip, NFT_PAYLOAD_NETWORK_HEADER, f->saddr, f->alen, NFT_REG32_00);
 	cnet_nft_rule_payload(skip, NFT_PAYLOAD_NETWORK_HEADER, f->daddr, f->alen,
 			      NFT_REG32_00 + f->alen / 4);
 	cnet_nft_rule_lookup(skip, NFT_REG32_00, skip_sets[v].name, false);
 	cnet_nft_rule_verdict(skip, NFT_RETURN, NULL);
-	match_family(masq, f);
+	cnet_nft_rule_match_family(masq, f);
 	cnet_nft_rule_payload(masq, NFT_PAYLOAD_NETWORK_HEADER, f->saddr, f->alen, NFT_REG_1);
 	cnet_nft_rule_lookup(masq, NFT_REG_1, src_sets[v].name, false);
 	cnet_nft_rule_masq(masq, 0);
@@ -117,10 +104,10 @@ int br_masq_add(const struct cni_args *a, const struct cni_result *res, struct c
 {
 	char owner[CNET_NFT_COMMENT_MAX + 1];
 	cnet_nft_owner(owner, sizeof(owner), a->name, a->container_id, a->ifname);
-	int lock cleanup_close = cnet_state_lock("nftables", err);
+	int lock cleanup_close = -1;
 	struct cnet_nft *nft cleanup_nft = NULL;
 	cleanup_nft_batch struct cnet_nft_batch *b = cnet_nft_batch_new();
-	int r = lock < 0 ? lock : cnet_nft_open(&nft, -1, 0, err);
+	int r = cnet_nft_open_locked(&nft, &lock, false, err);
 	if (r >= 0 && !b)
 		r = cnet_err_set(err, CNI_ERR_INTERNAL, ENOMEM, "nftables batch");
 	if (r >= 0)
@@ -134,14 +121,6 @@ int br_masq_add(const struct cni_args *a, const struct cni_result *res, struct c
 	return r;
 }
 
-static int open_existing(struct cnet_nft **nft, int *lock, struct cnet_err *err)
-{
-	*lock = cnet_state_lock("nftables", err);
-	int r = *lock < 0 ? *lock : cnet_nft_open(nft, -1, 0, err);
-	if (r >= 0)
-		r = cnet_nft_table_exists(*nft, NFPROTO_INET, TABLE, err);
-	return r;   /* 1: there is something to look at */
-}
 
 int br_masq_del(const struct cni_args *a, struct cnet_err *err)
 {
@@ -149,8 +128,8 @@ int br_masq_del(const struct cni_args *a, struct cnet_err *err)
 	int lock cleanup_close = -1;
 	struct cnet_nft *nft cleanup_nft = NULL;
 	cnet_nft_owner(owner, sizeof(owner), a->name, a->container_id, a->ifname);
-	int r = open_existing(&nft, &lock, err);
-	if (r <= 0)
+	int r = cnet_nft_open_locked(&nft, &lock, true, err);
+	if (r < 0 || !nft)
 		return r;
 	return cnet_nft_delete_owned(nft, all_sets, ARRAY_SIZE(all_sets), owner, err);
 }
@@ -159,8 +138,8 @@ int br_masq_gc(const struct cni_args *a, struct cnet_err *err)
 {
 	int lock cleanup_close = -1;
 	struct cnet_nft *nft cleanup_nft = NULL;
-	int r = open_existing(&nft, &lock, err);
-	if (r <= 0)
+	int r = cnet_nft_open_locked(&nft, &lock, true, err);
+	if (r < 0 || !nft)
 		return r;
 	return cnet_nft_delete_stale(nft, all_sets, ARRAY_SIZE(all_sets), a->name, a, err);
 }

@@ -182,9 +182,9 @@ static int pm_add(const struct cni_args *a, struct cni_result **out, struct cnet
 				    a->ifname);
 	cnet_nft_owner(x->owner, sizeof(x->owner), x->c.name, a->container_id, a->ifname);
 
-	int lock cleanup_close = cnet_state_lock("nftables", err);
+	int lock cleanup_close = -1;
 	struct cnet_nft *nft cleanup_nft = NULL;
-	r = lock < 0 ? lock : cnet_nft_open(&nft, -1, 0, err);
+	r = cnet_nft_open_locked(&nft, &lock, false, err);
 	if (r >= 0)
 		r = pm_layout_ensure(nft, err);
 	if (r >= 0)
@@ -207,22 +207,6 @@ static int pm_add(const struct cni_args *a, struct cni_result **out, struct cnet
 static const struct cnet_nft_set *const pm_sets[] = { &pm_ports[0], &pm_ports[1], &pm_hostip[0],
 						      &pm_hostip[1], &pm_masq[0],  &pm_masq[1] };
 
-/* Open nftables under the lock; 0 with *nft NULL when cnet's table does not exist. */
-static int open_existing(struct cnet_nft **nft, int *lock, struct cnet_err *err)
-{
-	*lock = cnet_state_lock("nftables", err);
-	if (*lock < 0)
-		return *lock;
-	int r = cnet_nft_open(nft, -1, 0, err);
-	if (r < 0)
-		return r;
-	r = cnet_nft_table_exists(*nft, NFPROTO_INET, PM_TABLE, err);
-	if (r <= 0) {
-		cnet_nft_close(*nft);
-		*nft = NULL;
-	}
-	return r < 0 ? r : 0;
-}
 
 /* DEL finds the attachment's elements by owner, so it needs neither runtimeConfig nor the
  * namespace (runtimes forget to resend the mappings; the reference then leaks its rules). */
@@ -236,7 +220,7 @@ static int pm_del(const struct cni_args *a, struct cnet_err *err)
 	cnet_nft_owner(owner, sizeof(owner), c->name, a->container_id, a->ifname);
 	int lock cleanup_close = -1;
 	struct cnet_nft *nft cleanup_nft = NULL;
-	r = open_existing(&nft, &lock, err);
+	r = cnet_nft_open_locked(&nft, &lock, true, err);
 	if (r < 0 || !nft)
 		return r;
 	r = cnet_nft_delete_owned(nft, pm_sets, ARRAY_SIZE(pm_sets), owner, err);
@@ -253,7 +237,7 @@ static int pm_gc(const struct cni_args *a, struct cnet_err *err)
 		return r;
 	int lock cleanup_close = -1;
 	struct cnet_nft *nft cleanup_nft = NULL;
-	r = open_existing(&nft, &lock, err);
+	r = cnet_nft_open_locked(&nft, &lock, true, err);
 	if (r < 0 || !nft)
 		return r;
 	return cnet_nft_delete_stale(nft, pm_sets, ARRAY_SIZE(pm_sets), c->name, a, err);

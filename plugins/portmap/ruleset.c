@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "nft_owner.h"
 #include "ruleset.h"
 
 #define SET(n, ...) { .family = NFPROTO_INET, .table = PM_TABLE, .name = n, __VA_ARGS__ }
@@ -31,22 +32,6 @@ const struct cnet_nft_set pm_masq[2] = {
 	    .flags = CNET_NFT_SET_INTERVAL),
 };
 
-/* Per family: where the addresses sit in the network header and how many registers one takes. */
-struct fam {
-	uint8_t nfproto;
-	uint32_t saddr, daddr, alen;
-};
-static const struct fam fams[2] = {
-	{ NFPROTO_IPV4, 12, 16, 4 },
-	{ NFPROTO_IPV6, 8, 24, 16 },
-};
-
-static void match_family(struct cnet_nft_rule *r, const struct fam *f)
-{
-	cnet_nft_rule_meta(r, NFT_META_NFPROTO, NFT_REG_1);
-	cnet_nft_rule_cmp(r, NFT_REG_1, NFT_CMP_EQ, &f->nfproto, 1);
-}
-
 static void match_dnat(struct cnet_nft_rule *r)
 {
 	uint32_t mask = IPS_DST_NAT, zero = 0;
@@ -56,12 +41,12 @@ static void match_dnat(struct cnet_nft_rule *r)
 }
 
 /* [ip daddr .] meta l4proto . th dport -> map -> dnat to addr . port */
-static int dnat_rule(struct cnet_nft_batch *b, const char *chain, const struct fam *f,
+static int dnat_rule(struct cnet_nft_batch *b, const char *chain, const struct cnet_nft_family *f,
 		     const struct cnet_nft_set *map, bool with_daddr, struct cnet_err *err)
 {
 	cleanup_nft_rule struct cnet_nft_rule *r = cnet_nft_rule_new(NFPROTO_INET, PM_TABLE, chain);
 	uint32_t reg = NFT_REG32_00, local = RTN_LOCAL;
-	match_family(r, f);
+	cnet_nft_rule_match_family(r, f);
 	if (with_daddr) {
 		cnet_nft_rule_payload(r, NFT_PAYLOAD_NETWORK_HEADER, f->daddr, f->alen, reg);
 		reg += f->alen / 4;
@@ -77,12 +62,12 @@ static int dnat_rule(struct cnet_nft_batch *b, const char *chain, const struct f
 }
 
 /* ct status dnat [ip saddr . ip daddr @masq] masquerade */
-static int masq_rule(struct cnet_nft_batch *b, const struct fam *f, const struct cnet_nft_set *set,
+static int masq_rule(struct cnet_nft_batch *b, const struct cnet_nft_family *f, const struct cnet_nft_set *set,
 		     struct cnet_err *err)
 {
 	cleanup_nft_rule struct cnet_nft_rule *r =
 		cnet_nft_rule_new(NFPROTO_INET, PM_TABLE, "portmap-postrouting");
-	match_family(r, f);
+	cnet_nft_rule_match_family(r, f);
 	match_dnat(r);
 	if (set) {
 		cnet_nft_rule_payload(r, NFT_PAYLOAD_NETWORK_HEADER, f->saddr, f->alen,
@@ -126,14 +111,14 @@ static int add_rules(struct cnet_nft_batch *b, struct cnet_err *err)
 	int r = 0;
 	for (size_t c = 0; r >= 0 && c < 2; c++)
 		for (int v = 0; r >= 0 && v < 2; v++) {
-			r = dnat_rule(b, dnat_chains[c], &fams[v], &pm_hostip[v], true, err);
+			r = dnat_rule(b, dnat_chains[c], &cnet_nft_families[v], &pm_hostip[v], true, err);
 			if (r >= 0)
-				r = dnat_rule(b, dnat_chains[c], &fams[v], &pm_ports[v], false, err);
+				r = dnat_rule(b, dnat_chains[c], &cnet_nft_families[v], &pm_ports[v], false, err);
 		}
 	for (int v = 0; r >= 0 && v < 2; v++)
-		r = masq_rule(b, &fams[v], &pm_masq[v], err);
+		r = masq_rule(b, &cnet_nft_families[v], &pm_masq[v], err);
 	if (r >= 0)
-		r = masq_rule(b, &fams[PM_V4], NULL, err);
+		r = masq_rule(b, &cnet_nft_families[PM_V4], NULL, err);
 	return r;
 }
 

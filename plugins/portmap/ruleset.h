@@ -19,9 +19,10 @@
 #define PORTMAP_RULESET_H
 
 #include "nft.h"
+#include "nft_owner.h"
 #include "pm_conf.h"
 
-#define PM_TABLE "cnet"
+#define PM_TABLE CNET_NFT_TABLE
 
 enum { PM_V4, PM_V6 };
 extern const struct cnet_nft_set pm_ports[2], pm_hostip[2], pm_masq[2];
