@@ -28,7 +28,9 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
 LIBCNET := $(B)/lib/libcnet.a
 
 # ---- plugins: one folder each; <type>.c holds main(), the rest is linkable alone --------
-PLUGIN_DIRS := plugins/bridge plugins/portmap ipam/host-local
+# A folder is a plugin once its <type>.c exists.
+PLUGIN_DIRS := $(patsubst %/,%,$(sort $(dir $(foreach d,$(wildcard plugins/* ipam/*),\
+	$(wildcard $(d)/$(notdir $(d)).c)))))
 PLUGINS := $(notdir $(PLUGIN_DIRS))
 BINS := $(PLUGINS:%=$(B)/bin/%)
 
@@ -106,6 +108,8 @@ clean:
 bench: all
 	$(Q)scripts/sandbox tests/bench/bridge-add-del $(B) 40 0
 	$(Q)scripts/sandbox tests/bench/bridge-add-del $(B) 40 200
+	$(Q)for b in $(filter-out tests/bench/bridge-add-del,$(wildcard tests/bench/*)); do \
+		scripts/sandbox $$b $(B) || exit 1; done
 
 # Static analysis: cppcheck and clang-tidy over the C sources, shellcheck over the scripts.
 lint:

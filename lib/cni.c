@@ -106,11 +106,17 @@ static int print_error(const char *version, const struct cnet_err *err)
 	return 1;
 }
 
-static int print_version(void)
+static bool below_min(const struct cni_plugin *p, const char *version)
+{
+	return p->min_version && cni_version_cmp(version, p->min_version) < 0;
+}
+
+static int print_version(const struct cni_plugin *p)
 {
 	json_auto_t *v = json_array();
 	for (size_t i = 0; cni_versions_supported[i]; i++)
-		json_array_append_new(v, json_string(cni_versions_supported[i]));
+		if (!below_min(p, cni_versions_supported[i]))
+			json_array_append_new(v, json_string(cni_versions_supported[i]));
 	json_auto_t *o = json_pack("{s:s, s:O}", "cniVersion", "1.1.0", "supportedVersions", v);
 	print_json(o);
 	return 0;
@@ -231,7 +237,7 @@ static int parse_valid_attachments(struct cni_args *a, struct cnet_err *err)
 }
 
 /* Decode the config: cniVersion and name, the version gates, prevResult, GC's list. */
-static int parse_config(struct cni_args *a, struct cnet_err *err)
+static int parse_config(const struct cni_plugin *p, struct cni_args *a, struct cnet_err *err)
 {
 	const char *version = NULL, *name = NULL;
 	json_t *prev = NULL;
@@ -245,6 +251,13 @@ static int parse_config(struct cni_args *a, struct cnet_err *err)
 		cnet_err_set(err, CNI_ERR_INCOMPATIBLE_VERSION, 0,
 			     "incompatible CNI versions: config is \"%s\", plugin supports "
 			     "0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0", version);
+		cnet_err_details(err, "config is \"%s\"", version);
+		return -EINVAL;
+	}
+	if (below_min(p, version)) {
+		cnet_err_set(err, CNI_ERR_INCOMPATIBLE_VERSION, 0,
+			     "incompatible CNI versions: config is \"%s\", %s needs %s or later",
+			     version, p->name, p->min_version);
 		cnet_err_details(err, "config is \"%s\"", version);
 		return -EINVAL;
 	}
@@ -328,7 +341,7 @@ int cni_main(const struct cni_plugin *p, int argc, char **argv)
 		return print_error(NULL, &err);
 	}
 	if (a.cmd == CNI_CMD_VERSION)
-		return print_version();
+		return print_version(p);
 
 	a.container_id = getenv("CNI_CONTAINERID");
 	a.netns = getenv("CNI_NETNS");
@@ -347,7 +360,7 @@ int cni_main(const struct cni_plugin *p, int argc, char **argv)
 		a.stdin_data = buf;
 		config = conf_load(buf, a.stdin_len, &err);
 		a.config = config;
-		r = config ? parse_config(&a, &err) : -EINVAL;
+		r = config ? parse_config(p, &a, &err) : -EINVAL;
 	}
 	if (r >= 0)
 		r = open_netns(p, &a, &err);

@@ -54,6 +54,9 @@ struct cni_plugin {
 	/* IPAM plugins never enter the container: CNI_NETNS must be set but is not opened
 	 * (a runtime may hand an IPAM plugin a path it cannot see). */
 	bool netns_unused;
+	/* The oldest cniVersion the plugin accepts (NULL: every supported one). The reference
+	 * firewall, for one, starts at 0.4.0. */
+	const char *min_version;
 	int (*add)(const struct cni_args *a, struct cni_result **out, struct cnet_err *err);
 	int (*del)(const struct cni_args *a, struct cnet_err *err);
 	int (*check)(const struct cni_args *a, struct cnet_err *err);

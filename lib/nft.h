@@ -334,10 +334,22 @@ void cnet_nft_rule_nat(struct cnet_nft_rule *r, uint32_t type, uint8_t nfproto, 
 		       uint32_t reg_proto, uint32_t flags);
 void cnet_nft_rule_masq(struct cnet_nft_rule *r, uint32_t flags);
 void cnet_nft_rule_counter(struct cnet_nft_rule *r);
+/*
+ * An x_tables match through nft_compat (`match name conntrack rev 3`), info being the
+ * extension's struct (of XT_ALIGN()ed length, as the kernel checks). Only for rules in the
+ * tables iptables-nft owns: iptables can print a rule only in the form it writes itself, and
+ * it writes `-m conntrack` this way (a native `ct state` makes it call the whole table
+ * incompatible).
+ */
+void cnet_nft_rule_xt_match(struct cnet_nft_rule *r, const char *name, uint32_t rev,
+			    const void *info, uint32_t len);
 
 /* Append the rule to its chain. The rule is copied into the batch: free it (or reuse it). */
 int cnet_nft_rule_add(struct cnet_nft_batch *b, const struct cnet_nft_rule *r,
 		      struct cnet_err *err);
+/* Insert the rule at the top of its chain (`nft insert rule`, `iptables -I CHAIN 1`). */
+int cnet_nft_rule_insert(struct cnet_nft_batch *b, const struct cnet_nft_rule *r,
+			 struct cnet_err *err);
 /* Delete one rule by its handle (as `nft -a list` shows). */
 int cnet_nft_rule_del(struct cnet_nft_batch *b, uint8_t family, const char *table,
 		      const char *chain, uint64_t handle, unsigned flags, struct cnet_err *err);
@@ -349,6 +361,26 @@ int cnet_nft_table_exists(struct cnet_nft *nft, uint8_t family, const char *name
 			  struct cnet_err *err);
 /* 1 / 0 / negative errno: the set named by s (type not compared). */
 int cnet_nft_set_exists(struct cnet_nft *nft, const struct cnet_nft_set *s, struct cnet_err *err);
+/* 1 / 0 / negative errno: the chain (0 also when its table does not exist). */
+int cnet_nft_chain_exists(struct cnet_nft *nft, uint8_t family, const char *table,
+			  const char *chain, struct cnet_err *err);
+
+/* A rule as read back: enough to find cnet's own rules in a chain and delete them. */
+struct cnet_nft_rule_info {
+	uint64_t handle;
+	unsigned nexprs;
+	char comment[CNET_NFT_COMMENT_MAX + 1]; /* "" when none */
+	int verdict;                            /* of the last immediate verdict; 0 when none */
+	char target[NFT_CHAIN_MAXNAMELEN];      /* its chain, for NFT_JUMP / NFT_GOTO */
+};
+/*
+ * Call cb for every rule of the chain, in order (one GETRULE dump). cb returns 0 to go on,
+ * anything else stops the walk and is returned. -ENOENT (err untouched) when the chain or its
+ * table does not exist.
+ */
+int cnet_nft_rule_list(struct cnet_nft *nft, uint8_t family, const char *table, const char *chain,
+		       int (*cb)(const struct cnet_nft_rule_info *r, void *arg), void *arg,
+		       struct cnet_err *err);
 
 /* An element as read back: elem.comment and elem.chain point into the buffers below (so a
  * plain struct copy still points into the original). */

@@ -143,6 +143,133 @@ int cnet_nft_set_exists(struct cnet_nft *nft, const struct cnet_nft_set *s, stru
 	return exists(nft, nlh, what, err);
 }
 
+int cnet_nft_chain_exists(struct cnet_nft *nft, uint8_t family, const char *table,
+			  const char *chain, struct cnet_err *err)
+{
+	char buf[REQ_BUF] __attribute__((aligned(8))) = { 0 };
+	cleanup_nftnl_chain struct nftnl_chain *c = nftnl_chain_alloc();
+
+	if (!table || !chain || strlen(table) >= NFT_NAME_MAXLEN ||
+	    strlen(chain) >= NFT_CHAIN_MAXNAMELEN)
+		return cnet_err_set(err, CNI_ERR_INTERNAL, EINVAL, "nftables chain name");
+	if (!c || nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table) < 0 ||
+	    nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, chain) < 0)
+		return cnet_err_set(err, CNI_ERR_INTERNAL, ENOMEM, "look up chain");
+	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, family, NLM_F_ACK,
+						     cnet_nft_next_seq(nft, 1));
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	char what[CNET_NFT_WHAT_MAX];
+	snprintf(what, sizeof(what), "look up chain %s in table %s %s", chain,
+		 cnet_nft_family_name(family), table);
+	return exists(nft, nlh, what, err);
+}
+
+/* ---- rules ------------------------------------------------------------------------------- */
+
+struct rules {
+	struct cnet_nft_rule_info *v;
+	size_t n, cap;
+};
+
+static int rule_comment_cb(const struct nftnl_udata *attr, void *arg)
+{
+	char *out = arg;
+
+	if (nftnl_udata_type(attr) == NFTNL_UDATA_RULE_COMMENT) {
+		size_t n = strnlen(nftnl_udata_get(attr), nftnl_udata_len(attr));
+		if (n > CNET_NFT_COMMENT_MAX)
+			n = CNET_NFT_COMMENT_MAX;
+		memcpy(out, nftnl_udata_get(attr), n);
+		out[n] = '\0';
+	}
+	return 0;
+}
+
+static void rule_info(struct nftnl_rule *r, struct cnet_nft_rule_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
+	uint32_t len = 0;
+	const void *ud = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
+	if (ud && len)
+		nftnl_udata_parse(ud, len, rule_comment_cb, info->comment);
+	struct nftnl_expr_iter *it = nftnl_expr_iter_create(r);
+	if (!it)
+		return;
+	for (struct nftnl_expr *e = nftnl_expr_iter_next(it); e; e = nftnl_expr_iter_next(it)) {
+		info->nexprs++;
+		const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+		if (!name || strcmp(name, "immediate") != 0 ||
+		    nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_DREG) != NFT_REG_VERDICT)
+			continue;
+		info->verdict = (int)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT);
+		const char *chain = nftnl_expr_is_set(e, NFTNL_EXPR_IMM_CHAIN)
+					    ? nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN)
+					    : "";
+		snprintf(info->target, sizeof(info->target), "%s", chain ? chain : "");
+	}
+	nftnl_expr_iter_destroy(it);
+}
+
+static int rules_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct rules *rs = arg;
+	cleanup_nftnl_rule struct nftnl_rule *r = nftnl_rule_alloc();
+
+	if (!r)
+		return -ENOMEM;
+	if (nftnl_rule_nlmsg_parse(nlh, r) < 0)
+		return -EBADMSG;
+	if (rs->n == rs->cap) {
+		size_t cap = rs->cap ? rs->cap * 2 : 16;
+		struct cnet_nft_rule_info *v = reallocarray(rs->v, cap, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		rs->v = v;
+		rs->cap = cap;
+	}
+	rule_info(r, &rs->v[rs->n++]);
+	return 0;
+}
+
+int cnet_nft_rule_list(struct cnet_nft *nft, uint8_t family, const char *table, const char *chain,
+		       int (*cb)(const struct cnet_nft_rule_info *r, void *arg), void *arg,
+		       struct cnet_err *err)
+{
+	char buf[REQ_BUF] __attribute__((aligned(8))) = { 0 };
+	struct rules rs = { 0 };
+	char ext[256];
+	int ret = -EINTR;
+
+	if (!table || !chain || strlen(table) >= NFT_NAME_MAXLEN ||
+	    strlen(chain) >= NFT_CHAIN_MAXNAMELEN)
+		return cnet_err_set(err, CNI_ERR_INTERNAL, EINVAL, "nftables chain name");
+	for (int i = 0; i < DUMP_TRIES && ret == -EINTR; i++) {
+		cleanup_nftnl_rule struct nftnl_rule *req = nftnl_rule_alloc();
+		if (!req || nftnl_rule_set_str(req, NFTNL_RULE_TABLE, table) < 0 ||
+		    nftnl_rule_set_str(req, NFTNL_RULE_CHAIN, chain) < 0) {
+			ret = -ENOMEM;
+			break;
+		}
+		rs.n = 0;
+		struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, family,
+							     NLM_F_DUMP, cnet_nft_next_seq(nft, 1));
+		nftnl_rule_nlmsg_build_payload(nlh, req);
+		ret = talk(nft, nlh, rules_cb, &rs, ext);
+	}
+	if (ret == 0) {
+		for (size_t i = 0; i < rs.n && ret == 0; i++)
+			ret = cb(&rs.v[i], arg);
+	} else if (ret == -ENOMEM || ret == -EBADMSG) {
+		ret = cnet_err_set(err, CNI_ERR_INTERNAL, -ret, "list chain %s", chain);
+	} else if (ret != -ENOENT) {
+		ret = cnet_nft_fail(-ret, ext, err, "list chain %s in table %s %s", chain,
+				    cnet_nft_family_name(family), table);
+	}
+	free(rs.v);
+	return ret;
+}
+
 /* ---- elements ---------------------------------------------------------------------------- */
 
 struct layouts {

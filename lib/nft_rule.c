@@ -304,29 +304,70 @@ void cnet_nft_rule_counter(struct cnet_nft_rule *r)
 		push(r, e);
 }
 
+void cnet_nft_rule_xt_match(struct cnet_nft_rule *r, const char *name, uint32_t rev,
+			    const void *info, uint32_t len)
+{
+	cleanup_nftnl_expr struct nftnl_expr *e = expr(r, "match");
+
+	if (!e)
+		return;
+	if (!name || !info || len == 0 || len > 1024) {
+		problem(r, -EINVAL, "xt match");
+		return;
+	}
+	/* libnftnl keeps the info pointer (it frees it with the expression): hand it a copy */
+	void *copy = malloc(len);
+	if (!copy || nftnl_expr_set_str(e, NFTNL_EXPR_MT_NAME, name) < 0) {
+		free(copy);
+		problem(r, -ENOMEM, "xt match");
+		return;
+	}
+	memcpy(copy, info, len);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_MT_REV, rev);
+	if (nftnl_expr_set(e, NFTNL_EXPR_MT_INFO, copy, len) < 0) {
+		free(copy);
+		problem(r, -ENOMEM, "xt match");
+		return;
+	}
+	push(r, TAKE_PTR(e));
+}
+
 /* ---- batch messages ---------------------------------------------------------------------- */
 
-int cnet_nft_rule_add(struct cnet_nft_batch *b, const struct cnet_nft_rule *r,
-		      struct cnet_err *err)
+static int rule_msg(struct cnet_nft_batch *b, const struct cnet_nft_rule *r, bool append,
+		    struct cnet_err *err)
 {
 	const char *table = nftnl_rule_get_str(r->r, NFTNL_RULE_TABLE);
 	const char *chain = nftnl_rule_get_str(r->r, NFTNL_RULE_CHAIN);
 	char what[CNET_NFT_WHAT_MAX];
 
-	snprintf(what, sizeof(what), "add rule%s%s%s to chain %s in table %s %s",
-		 r->comment[0] ? " \"" : "", r->comment, r->comment[0] ? "\"" : "", chain,
+	snprintf(what, sizeof(what), "%s rule%s%s%s %s chain %s in table %s %s",
+		 append ? "add" : "insert", r->comment[0] ? " \"" : "", r->comment,
+		 r->comment[0] ? "\"" : "", append ? "to" : "at the top of", chain,
 		 cnet_nft_family_name(r->family), table);
 	if (r->error)
 		return cnet_err_set(err, CNI_ERR_INTERNAL, -r->error, "%s: %s", what, r->problem);
 	if (r->nexprs == 0)
 		return cnet_err_set(err, CNI_ERR_INTERNAL, EINVAL, "%s: no expressions", what);
 	struct nlmsghdr *nlh = cnet_nft_msg_start(b, NFT_MSG_NEWRULE, r->family,
-						  NLM_F_CREATE | NLM_F_APPEND);
+						  NLM_F_CREATE | (append ? NLM_F_APPEND : 0));
 	if (!nlh)
 		return cnet_err_set(err, CNI_ERR_INTERNAL, ENOMEM, "%s", what);
 	/* builds from the rule without changing it; libnftnl's prototype is not const */
 	nftnl_rule_nlmsg_build_payload(nlh, (struct nftnl_rule *)r->r);
 	return cnet_nft_msg_end(b, nlh, 0, false, "%s", what);
+}
+
+int cnet_nft_rule_add(struct cnet_nft_batch *b, const struct cnet_nft_rule *r,
+		      struct cnet_err *err)
+{
+	return rule_msg(b, r, true, err);
+}
+
+int cnet_nft_rule_insert(struct cnet_nft_batch *b, const struct cnet_nft_rule *r,
+			 struct cnet_err *err)
+{
+	return rule_msg(b, r, false, err);
 }
 
 int cnet_nft_rule_del(struct cnet_nft_batch *b, uint8_t family, const char *table,

@@ -38,6 +38,18 @@ struct cni_result *cni_result_new(const char *version)
 	return r;
 }
 
+struct cni_result *cni_result_copy(const struct cni_result *src, const char *version)
+{
+	struct cni_result *r = cni_result_new(version);
+	if (!r || !src)
+		return r;
+	*r = *src;
+	memset(&r->dns, 0, sizeof(r->dns));   /* its strings are copied, not shared */
+	cni_result_set_dns(r, &src->dns);
+	snprintf(r->cni_version, sizeof(r->cni_version), "%s", version ? version : "1.1.0");
+	return r;
+}
+
 void cni_dns_clear(struct cni_dns *d)
 {
 	for (size_t i = 0; i < d->n_nameservers; i++)

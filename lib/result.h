@@ -65,6 +65,9 @@ struct cni_result {
 
 struct cni_result *cni_result_new(const char *version);
 void cni_result_free(struct cni_result *r);
+/* A deep copy of src (an empty result when src is NULL) to be emitted as version: what a
+ * chained plugin that changes nothing prints (its prevResult). NULL when out of memory. */
+struct cni_result *cni_result_copy(const struct cni_result *src, const char *version);
 static inline void cni_result_freep(struct cni_result **r)
 {
 	cni_result_free(*r);

@@ -31,16 +31,8 @@ static bool applies(const struct pm_mapping *m, int v, bool has_addr)
 
 static int print_prev(const struct cni_args *a, struct cni_result **out, struct cnet_err *err)
 {
-	*out = cni_result_new(a->version);
-	if (!*out)
-		return cnet_err_set(err, CNI_ERR_INTERNAL, ENOMEM, "result");
-	if (a->prev) {
-		**out = *a->prev;   /* the dns strings are copied below, not shared */
-		memset(&(*out)->dns, 0, sizeof((*out)->dns));
-		cni_result_set_dns(*out, &a->prev->dns);
-		snprintf((*out)->cni_version, sizeof((*out)->cni_version), "%s", a->version);
-	}
-	return 0;
+	*out = cni_result_copy(a->prev, a->version);
+	return *out ? 0 : cnet_err_set(err, CNI_ERR_INTERNAL, ENOMEM, "result");
 }
 
 /* What one element of the ADD batch was, to name a conflict. */

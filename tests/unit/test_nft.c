@@ -840,6 +840,44 @@ static void test_rule_errors(void **state)
 	free(w.buf);
 }
 
+static void test_rule_xt_match_and_insert(void **state)
+{
+	struct cnet_err err = { 0 };
+	cleanup_nft_batch struct cnet_nft_batch *b = cnet_nft_batch_new();
+	cleanup_nft_rule struct cnet_nft_rule *r =
+		cnet_nft_rule_new(NFPROTO_IPV4, "filter", "CNI-FORWARD");
+	const uint8_t info[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	(void)state;
+
+	/* -m conntrack (compat) ... -j ACCEPT, inserted at the top */
+	cnet_nft_rule_xt_match(r, "conntrack", 3, info, sizeof(info));
+	cnet_nft_rule_counter(r);
+	cnet_nft_rule_verdict(r, NF_ACCEPT, NULL);
+	assert_int_equal(cnet_nft_rule_insert(b, r, &err), 0);
+	struct wire w = render(b, 1);
+	const struct nlmsghdr *nlh = msg(&w, 1);
+	assert_int_equal(msg_type(nlh), NFT_MSG_NEWRULE);
+	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE); /* no APPEND */
+	struct nftnl_rule *pr = nftnl_rule_alloc();
+	assert_int_equal(nftnl_rule_nlmsg_parse(nlh, pr), 0);
+	struct expr_seen s = { .n = 0 };
+	nftnl_expr_foreach(pr, expr_cb, &s);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.name[0], "match");
+	assert_string_equal(nftnl_expr_get_str(s.e[0], NFTNL_EXPR_MT_NAME), "conntrack");
+	assert_int_equal(nftnl_expr_get_u32(s.e[0], NFTNL_EXPR_MT_REV), 3);
+	ASSERT_ATTR(nftnl_expr_get, s.e[0], NFTNL_EXPR_MT_INFO, info, sizeof(info));
+	nftnl_rule_free(pr);
+	free(w.buf);
+
+	/* bad arguments are reported by insert, like add */
+	cleanup_nft_rule struct cnet_nft_rule *bad = cnet_nft_rule_new(NFPROTO_IPV4, "filter", "X");
+	cnet_nft_rule_xt_match(bad, "conntrack", 3, NULL, 0);
+	assert_int_equal(cnet_nft_rule_insert(b, bad, &err), -EINVAL);
+	assert_string_equal(err.msg, "insert rule at the top of chain X in table ip filter: xt "
+				     "match: Invalid argument");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -858,6 +896,7 @@ int main(void)
 		cmocka_unit_test(test_rule_dnat_map),
 		cmocka_unit_test(test_rule_vmap_and_verdicts),
 		cmocka_unit_test(test_rule_errors),
+		cmocka_unit_test(test_rule_xt_match_and_insert),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
