@@ -22,6 +22,12 @@ void cnet_nft_rule_match_family(struct cnet_nft_rule *r, const struct cnet_nft_f
 int cnet_nft_open_locked(struct cnet_nft **nft, int *lock, bool existing_only,
 			 struct cnet_err *err)
 {
+	return cnet_nft_open_locked_family(nft, lock, NFPROTO_INET, existing_only, err);
+}
+
+int cnet_nft_open_locked_family(struct cnet_nft **nft, int *lock, uint8_t family,
+				bool existing_only, struct cnet_err *err)
+{
 	*nft = NULL;
 	*lock = cnet_state_lock("nftables", err);
 	if (*lock < 0)
@@ -29,7 +35,7 @@ int cnet_nft_open_locked(struct cnet_nft **nft, int *lock, bool existing_only,
 	int r = cnet_nft_open(nft, -1, 0, err);
 	if (r < 0 || !existing_only)
 		return r;
-	r = cnet_nft_table_exists(*nft, NFPROTO_INET, CNET_NFT_TABLE, err);
+	r = cnet_nft_table_exists(*nft, family, CNET_NFT_TABLE, err);
 	if (r <= 0) {
 		cnet_nft_close(*nft);
 		*nft = NULL;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * cnet's own nftables table, `inet cnet`, shared by the plugins: its name, the lock around
- * changes to it, the per-family header layout its rules match on, and owned elements.
+ * cnet's own nftables tables, `inet cnet` (shared by the plugins) and `bridge cnet` (the bridge
+ * plugin's macspoofchk): their name, the lock around changes to them, the per-family header
+ * layout the inet rules match on, and owned elements.
  *
  * Every element cnet adds for an attachment carries its owner as the
  * element comment, "<network>/<containerID>/<ifname>", so that DEL and GC remove exactly what
@@ -35,6 +36,10 @@ void cnet_nft_rule_match_family(struct cnet_nft_rule *r, const struct cnet_nft_f
  */
 int cnet_nft_open_locked(struct cnet_nft **nft, int *lock, bool existing_only,
 			 struct cnet_err *err);
+/* The same for cnet's table of another family (`bridge cnet`, bridge macspoofchk): one lock
+ * for all of cnet's tables. existing_only looks for table <family> cnet. */
+int cnet_nft_open_locked_family(struct cnet_nft **nft, int *lock, uint8_t family,
+				bool existing_only, struct cnet_err *err);
 
 void cnet_nft_owner(char *buf, size_t len, const char *net, const char *id, const char *ifname);
 

@@ -19,7 +19,7 @@ struct br_vlan_range {
 
 struct br_conf {
 	const char *bridge;
-	bool is_gateway, is_default_gateway, force_address, ip_masq;
+	bool is_gateway, is_default_gateway, force_address, ip_masq, mac_spoof_chk;
 	bool hairpin, promisc, enable_dad, disable_container_iface, port_isolation;
 	bool preserve_default_vlan;
 	unsigned mtu;

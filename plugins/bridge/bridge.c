@@ -17,6 +17,7 @@
 #include "masq.h"
 #include "nl.h"
 #include "port.h"
+#include "spoofchk.h"
 #include "undo.h"
 
 #define RES_BRIDGE 0
@@ -45,6 +46,14 @@ static void undo_masq(void *ctx)
 	struct br_add *x = ctx;
 	struct cnet_err e;
 	if (br_masq_del(x->a, &e) < 0)
+		cnet_log_warn("rollback: %s", e.msg);
+}
+
+static void undo_spoofchk(void *ctx)
+{
+	struct br_add *x = ctx;
+	struct cnet_err e;
+	if (br_spoofchk_del(x->a, &e) < 0)
 		cnet_log_warn("rollback: %s", e.msg);
 }
 
@@ -126,6 +135,18 @@ static int setup_container(struct br_add *x, struct cnet_err *err)
 	return iface_configure(x->cont, a->netns_fd, a->ifname, x->ipam, RES_CONTAINER, &o, err);
 }
 
+/* macspoofchk: right after the port is set up and before IPAM, as the reference; the
+ * container end is still down, so it has sent nothing yet. */
+static int add_spoofchk(struct br_add *x, struct cnet_err *err)
+{
+	if (!x->c.mac_spoof_chk)
+		return 0;
+	int r = br_spoofchk_add(x->a, x->host_veth.name, x->cont_veth.mac, err);
+	if (r >= 0)   /* one transaction: when it failed, nothing of it is there to undo */
+		undo_push(&x->undo, undo_spoofchk, x, "macspoofchk elements");
+	return r;
+}
+
 static int run_ipam(struct br_add *x, struct cnet_err *err)
 {
 	if (!x->c.ipam_type)
@@ -177,6 +198,8 @@ static int do_add(struct br_add *x, struct cni_result **out, struct cnet_err *er
 		r = create_veth(x, err);
 	if (r >= 0)
 		r = br_port_setup(x->host, &x->c, &x->br, &x->host_veth, err);
+	if (r >= 0)
+		r = add_spoofchk(x, err);
 	if (r >= 0)
 		r = run_ipam(x, err);
 	if (r >= 0)
@@ -246,19 +269,41 @@ static int br_del_cmd(const struct cni_args *a, struct cnet_err *err)
 		return r;
 	/* Best effort, as the spec asks: every step runs even when an earlier one failed (a
 	 * failed masquerade cleanup must not keep the lease), and the first failure is reported. */
-	struct cnet_err step_err[3] = { { 0 } };
-	int rs[3] = { 0, 0, 0 };
+	struct cnet_err step_err[4] = { { 0 } };
+	int rs[4] = { 0, 0, 0, 0 };
 	rs[0] = del_container_veth(a, &step_err[0]);
-	if (c.ip_masq)   /* found by owner: works with the namespace gone, too */
+	/* found by owner: these work with the namespace gone, too */
+	if (c.ip_masq)
 		rs[1] = br_masq_del(a, &step_err[1]);
+	if (c.mac_spoof_chk)
+		rs[2] = br_spoofchk_del(a, &step_err[2]);
 	if (c.ipam_type)
-		rs[2] = ipam_exec(a, c.ipam_type, "DEL", NULL, &step_err[2]);
-	for (int i = 0; i < 3; i++)
+		rs[3] = ipam_exec(a, c.ipam_type, "DEL", NULL, &step_err[3]);
+	for (int i = 0; i < 4; i++)
 		if (rs[i] < 0) {
 			*err = step_err[i];
 			return rs[i];
 		}
 	return 0;
+}
+
+/* The elements must name the container end's host peer and its MAC as they are now (br_check
+ * has compared that MAC with prevResult's). */
+static int check_spoofchk(const struct cni_args *a, struct cnet_err *err)
+{
+	struct cnet_nl *cont cleanup_nl = NULL;
+	struct cnet_nl *host cleanup_nl = NULL;
+	struct cnet_link link = { 0 }, peer;
+	int r = cnet_nl_open(&cont, a->netns_fd, err);
+	if (r >= 0)
+		r = cnet_nl_link_get(cont, a->ifname, &link, err);
+	if (r >= 0)
+		r = cnet_nl_open(&host, -1, err);
+	if (r >= 0)
+		r = cnet_nl_link_get_by_index(host, link.peer, &peer, err);
+	if (r >= 0)
+		r = br_spoofchk_check(a, peer.name, link.mac, err);
+	return r;
 }
 
 static int br_check_cmd(const struct cni_args *a, struct cnet_err *err)
@@ -276,7 +321,10 @@ static int br_check_cmd(const struct cni_args *a, struct cnet_err *err)
 		if (r < 0)
 			return r;
 	}
-	return br_check(a, &c, err);
+	r = br_check(a, &c, err);
+	if (r >= 0 && c.mac_spoof_chk)
+		r = check_spoofchk(a, err);
+	return r;
 }
 
 static int br_gc_cmd(const struct cni_args *a, struct cnet_err *err)
@@ -286,6 +334,8 @@ static int br_gc_cmd(const struct cni_args *a, struct cnet_err *err)
 	cni_dns_clear(&c.dns);
 	if (r >= 0 && c.ip_masq)
 		r = br_masq_gc(a, err);
+	if (r >= 0 && c.mac_spoof_chk)
+		r = br_spoofchk_gc(a, err);
 	if (r >= 0 && c.ipam_type)
 		r = ipam_exec(a, c.ipam_type, "GC", NULL, err);
 	return r;

@@ -76,20 +76,9 @@ static int parse_mac(json_t *config, const char *cni_args, struct br_conf *c,
 	return r < 0 ? r : 0;
 }
 
-/* Keys that the reference implements and cnet does not yet: refused, never ignored. */
-static int refuse_unsupported(json_t *config, struct cnet_err *err)
+/* ipMasqBackend is validated; cnet always uses nftables. */
+static int parse_masq_backend(json_t *config, struct cnet_err *err)
 {
-	static const char *const keys[] = { "macspoofchk" };
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		bool on = false;
-		int r = conf_bool(config, "", keys[i], &on, err);
-		if (r < 0)
-			return r;
-		if (on)
-			return cnet_err_set(err, CNI_ERR_UNSUPPORTED_FIELD, 0,
-					    "%s: true is not supported yet by cnet's bridge (it "
-					    "needs cnet's nftables support); set it to false", keys[i]);
-	}
 	const char *backend = NULL;
 	int r = conf_string(config, "", "ipMasqBackend", false, &backend, err);
 	if (r >= 0 && backend && strcmp(backend, "iptables") && strcmp(backend, "nftables"))
@@ -109,6 +98,7 @@ static int parse_flags(json_t *config, struct br_conf *c, struct cnet_err *err)
 		{ "isDefaultGateway", &c->is_default_gateway },
 		{ "forceAddress", &c->force_address },
 		{ "ipMasq", &c->ip_masq },
+		{ "macspoofchk", &c->mac_spoof_chk },
 		{ "hairpinMode", &c->hairpin },
 		{ "promiscMode", &c->promisc },
 		{ "enabledad", &c->enable_dad },
@@ -157,7 +147,7 @@ int br_conf_parse(json_t *config, const char *cni_args, struct br_conf *c, struc
 {
 	memset(c, 0, sizeof(*c));
 	c->preserve_default_vlan = true;   /* the reference's default (its README and loadNetConf) */
-	int r = refuse_unsupported(config, err);
+	int r = parse_masq_backend(config, err);
 	if (r >= 0)
 		r = parse_scalars(config, c, err);
 	if (r >= 0)

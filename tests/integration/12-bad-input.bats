@@ -295,9 +295,11 @@ nothing_left() {
 	[ ! -e "$DATA_DIR" ]
 }
 
-@test "macspoofchk true: 2 (not supported yet), nothing made; ipMasq is a boolean" {
-	add "$(conf '.macspoofchk = true')"
-	expect_error 2 "macspoofchk: true is not supported yet by cnet's bridge (it needs cnet's nftables support); set it to false"
+@test "macspoofchk and ipMasq are booleans: 7, nothing made" {
+	add "$(conf '.macspoofchk = "true"')"
+	expect_error 7 "macspoofchk: expected a boolean, got string"
+	nothing_left "$BR"
+	[ -z "$(nft list table bridge cnet 2>/dev/null)" ]
 	add "$(conf '.ipMasq = "yes"')"
 	expect_error 7 "ipMasq: expected a boolean, got string"
 	# false is fine

@@ -369,6 +369,23 @@ expect_fail() {
 	compare_all
 }
 
+@test "macspoofchk: result, kernel state and leases match; DEL removes each side's check" {
+	add_both "$(tmpl 1.0.0 "$V4" '{"isGateway": true, "macspoofchk": true}')"
+	compare_all
+	# each in its own table (42-macspoofchk.bats has the traffic): v1.1.1 a jump to chains named
+	# after the container in `bridge nat`, cnet one element per set in `bridge cnet`
+	nft list chain bridge nat PREROUTING | grep -qF "jump cni-br-iface-$CID-eth0"
+	[ "$(nft -j list set bridge cnet macspoof-allowed | jq -r '.nftables[] | .set? // empty
+		| .elem[].elem.comment')" = "$NET/$CID/eth0" ]
+	both DEL "$(tmpl 1.0.0 "$V4" '{"isGateway": true, "macspoofchk": true}')"
+	[ "${ST[ref]}" -eq 0 ]
+	[ "${ST[cnet]}" -eq 0 ]
+	refute grep -qF "$CID" <<<"$(nft list table bridge nat)"
+	refute grep -qF "$CID" <<<"$(nft list table bridge cnet)"
+	nft delete table bridge nat
+	nft delete table bridge cnet
+}
+
 @test "mtu 1400, dual stack: result, kernel state and leases match" {
 	add_both "$(tmpl 1.0.0 "$DUAL" '{"isGateway": true, "mtu": 1400}')"
 	[ "$(ip -n "${NS[ref]}" -j link show eth0 | jq '.[0].mtu')" -eq 1400 ]

@@ -313,8 +313,8 @@ static void test_bad_values(void **state)
 		    NULL, E, "hairpinMode and promiscMode cannot both be true");
 }
 
-/* Keys cnet does not implement yet are refused with code 2 when switched on. */
-static void test_unsupported(void **state)
+/* The keys cnet implements with nftables: ipMasq, ipMasqBackend, macspoofchk. */
+static void test_nft_keys(void **state)
 {
 	(void)state;
 	struct br_conf c;
@@ -325,11 +325,16 @@ static void test_unsupported(void **state)
 	done(&c, root);
 	parse_fails(CONF(",\"ipMasq\":1"), NULL, CNI_ERR_INVALID_CONFIG,
 		    "ipMasq: expected a boolean, got integer");
-	parse_fails(CONF(",\"macspoofchk\":true"), NULL, CNI_ERR_UNSUPPORTED_FIELD,
-		    "macspoofchk: true is not supported yet by cnet's bridge (it needs cnet's "
-		    "nftables support); set it to false");
+	parse_ok(CONF(",\"macspoofchk\":true"), NULL, &c, &root);
+	assert_true(c.mac_spoof_chk);
+	assert_false(c.ip_masq);
+	done(&c, root);
 	parse_ok(CONF(",\"ipMasq\":false,\"macspoofchk\":false"), NULL, &c, &root);
 	assert_false(c.ip_masq);
+	assert_false(c.mac_spoof_chk);
+	done(&c, root);
+	parse_ok(CONF(""), NULL, &c, &root);
+	assert_false(c.mac_spoof_chk);   /* the default */
 	done(&c, root);
 
 	parse_fails(CONF(",\"ipMasqBackend\":\"foo\""), NULL, CNI_ERR_INVALID_CONFIG,
@@ -398,7 +403,7 @@ int main(void)
 		cmocka_unit_test(test_mac_precedence),
 		cmocka_unit_test(test_bad_bools),
 		cmocka_unit_test(test_bad_values),
-		cmocka_unit_test(test_unsupported),
+		cmocka_unit_test(test_nft_keys),
 		cmocka_unit_test(test_bad_mac),
 		cmocka_unit_test(test_trunk_id_and_range),
 	};
