@@ -49,31 +49,30 @@ void cnet_nft_owner(char *buf, size_t len, const char *net, const char *id, cons
 }
 
 struct select {
-	const char *owner;        /* exact owner, or NULL: GC with net_prefix and a */
-	char net_prefix[256];     /* "<net>/" */
+	const char *owner;        /* exact owner, or NULL: GC of network net with a */
+	const char *net;
 	const struct cni_args *a;
 	struct cnet_nft_elem *elems;
 	size_t n, cap;
 };
 
-/* Is this element's owner (net/cid/ifname) one GC must drop? */
-static bool stale(const struct select *s, const char *comment)
+bool cnet_nft_owner_is_stale(const char *owner, const char *net, const struct cni_args *a)
 {
-	size_t plen = strlen(s->net_prefix);
-	if (strncmp(comment, s->net_prefix, plen))
+	size_t nlen = strlen(net);
+	if (strncmp(owner, net, nlen) || owner[nlen] != '/')
 		return false;   /* another network's, or not cnet's */
 	char id[256];
-	const char *rest = comment + plen, *slash = strchr(rest, '/');
+	const char *rest = owner + nlen + 1, *slash = strchr(rest, '/');
 	if (!slash || (size_t)(slash - rest) >= sizeof(id))
 		return false;
 	snprintf(id, sizeof(id), "%.*s", (int)(slash - rest), rest);
-	return !cni_attachment_is_valid(s->a, id, slash + 1);
+	return !cni_attachment_is_valid(a, id, slash + 1);
 }
 
 static int collect(const struct cnet_nft_elem_info *e, void *arg)
 {
 	struct select *s = arg;
-	if (s->owner ? strcmp(e->comment, s->owner) != 0 : !stale(s, e->comment))
+	if (s->owner ? strcmp(e->comment, s->owner) != 0 : !cnet_nft_owner_is_stale(e->comment, s->net, s->a))
 		return 0;
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? 2 * s->cap : 16;
@@ -120,7 +119,6 @@ int cnet_nft_delete_owned(struct cnet_nft *nft, const struct cnet_nft_set *const
 int cnet_nft_delete_stale(struct cnet_nft *nft, const struct cnet_nft_set *const *sets, size_t n,
 			  const char *net, const struct cni_args *a, struct cnet_err *err)
 {
-	struct select sel = { .a = a };
-	snprintf(sel.net_prefix, sizeof(sel.net_prefix), "%s/", net);
+	struct select sel = { .net = net, .a = a };
 	return delete_selected(nft, sets, n, &sel, err);
 }

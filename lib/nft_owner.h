@@ -42,6 +42,9 @@ int cnet_nft_open_locked_family(struct cnet_nft **nft, int *lock, uint8_t family
 				bool existing_only, struct cnet_err *err);
 
 void cnet_nft_owner(char *buf, size_t len, const char *net, const char *id, const char *ifname);
+/* GC: is owner (a comment "<net>/<cid>/<ifname>") an attachment of network net that is not in
+ * a's valid list? Comments of other networks, or not in that form, are never stale. */
+bool cnet_nft_owner_is_stale(const char *owner, const char *net, const struct cni_args *a);
 
 /* Delete, in one batch, every element of the n sets owned by owner. Absent sets are fine. */
 int cnet_nft_delete_owned(struct cnet_nft *nft, const struct cnet_nft_set *const *sets, size_t n,

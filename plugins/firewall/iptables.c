@@ -64,25 +64,10 @@ static int jump_rule(struct cnet_nft_batch *b, int v, const char *chain, const c
 	return cnet_nft_rule_insert(b, r, err);
 }
 
-/* A GC candidate: owner comment "<net>/<cid>/<ifname>" of network net_prefix ("<net>/")
- * whose attachment is not in a's valid list. */
-static bool owner_is_stale(const char *comment, const char *net_prefix, const struct cni_args *a)
-{
-	size_t plen = strlen(net_prefix);
-	if (strncmp(comment, net_prefix, plen))
-		return false;
-	const char *id = comment + plen, *slash = strchr(id, '/');
-	char cid[256];
-	if (!slash || (size_t)(slash - id) >= sizeof(cid))
-		return false;
-	snprintf(cid, sizeof(cid), "%.*s", (int)(slash - id), id);
-	return !cni_attachment_is_valid(a, cid, slash + 1);
-}
-
 /* What one listing of a chain tells. */
 struct scan {
 	const char *owner;      /* rules to collect: this owner's ... */
-	const char *net_prefix; /* ... or (GC) this network's stale ones */
+	const char *net;        /* ... or (GC) this network's stale ones */
 	const struct cni_args *a;
 	const char *jump_to;    /* is there a jump to this chain? */
 	bool has_jump;
@@ -96,7 +81,7 @@ static int scan_cb(const struct cnet_nft_rule_info *ri, void *arg)
 	if (s->jump_to && ri->verdict == NFT_JUMP && !strcmp(ri->target, s->jump_to))
 		s->has_jump = true;
 	bool mine = s->owner ? !strcmp(ri->comment, s->owner)
-			     : s->net_prefix && owner_is_stale(ri->comment, s->net_prefix, s->a);
+			     : s->net && cnet_nft_owner_is_stale(ri->comment, s->net, s->a);
 	if (mine && s->n < sizeof(s->handles) / sizeof(s->handles[0]))
 		s->handles[s->n++] = ri->handle;
 	return 0;
@@ -214,9 +199,7 @@ int fw_ipt_del(struct cnet_nft *nft, const char *owner, struct cnet_err *err)
 int fw_ipt_gc(struct cnet_nft *nft, const char *net, const struct cni_args *a,
 	      struct cnet_err *err)
 {
-	char prefix[256];
-	snprintf(prefix, sizeof(prefix), "%s/", net);
-	struct scan s = { .net_prefix = prefix, .a = a };
+	struct scan s = { .net = net, .a = a };
 	return delete_selected(nft, &s, err);
 }
 

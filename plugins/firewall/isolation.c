@@ -92,26 +92,13 @@ struct member {
 
 struct prune {
 	const char *owner;         /* DEL: this owner's members */
-	const char *net_prefix;    /* GC: the stale members of this network */
+	const char *net;           /* GC: the stale members of this network */
 	const struct cni_args *a;
 	struct member *m;
 	size_t n, cap;
 	struct cnet_nft_batch *b;
 	struct cnet_err *err;
 };
-
-static bool stale(const struct prune *p, const char *comment)
-{
-	size_t plen = strlen(p->net_prefix);
-	if (strncmp(comment, p->net_prefix, plen))
-		return false;
-	const char *id = comment + plen, *slash = strchr(id, '/');
-	char cid[256];
-	if (!slash || (size_t)(slash - id) >= sizeof(cid))
-		return false;
-	snprintf(cid, sizeof(cid), "%.*s", (int)(slash - id), id);
-	return !cni_attachment_is_valid(p->a, cid, slash + 1);
-}
 
 static int member_cb(const struct cnet_nft_elem_info *e, void *arg)
 {
@@ -129,7 +116,8 @@ static int member_cb(const struct cnet_nft_elem_info *e, void *arg)
 	m->elem.comment = NULL;
 	m->elem.chain = NULL;
 	cnet_nft_key_get_ifname(&e->elem.key, 0, m->bridge);
-	m->drop = p->owner ? !strcmp(e->comment, p->owner) : stale(p, e->comment);
+	m->drop = p->owner ? !strcmp(e->comment, p->owner)
+			   : cnet_nft_owner_is_stale(e->comment, p->net, p->a);
 	return 0;
 }
 
@@ -190,9 +178,7 @@ int fw_iso_del(struct cnet_nft *nft, const char *owner, struct cnet_err *err)
 int fw_iso_gc(struct cnet_nft *nft, const char *net, const struct cni_args *a,
 	      struct cnet_err *err)
 {
-	char prefix[256];
-	snprintf(prefix, sizeof(prefix), "%s/", net);
-	struct prune p = { .net_prefix = prefix, .a = a };
+	struct prune p = { .net = net, .a = a };
 	return prune(nft, &p, err);
 }
 

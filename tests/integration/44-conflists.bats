@@ -1,0 +1,173 @@
+#!/usr/bin/env bats
+# The shipped conflists (tests/fixtures/conflists, copies of the ones users run today) through
+# cnet's plugins, unchanged, executed the way libcni does: ADD through the list with each
+# result as the next plugin's prevResult and runtimeConfig for the declared capabilities;
+# CHECK and DEL with the cached ADD result as prevResult, DEL in reverse order.
+#
+# podman-default.conflist (0.4.0: bridge -> portmap -> firewall -> tuning) on a host whose
+# iptables FORWARD policy is DROP, with an "outside" namespace on a veth (host 10.96.0.1,
+# outside 10.96.0.2). kubernetes-node.conflist ends with `bandwidth`, which cnet does not
+# have yet: the reference's binary stands in (CNI_PATH lists cnet first, then /usr/lib/cni),
+# which also shows that cnet's results chain into a reference plugin.
+
+load helpers
+
+setup() {
+	cnet_setup
+	command -v iptables >/dev/null || skip "iptables not installed: run scripts/install-deps"
+	command -v socat >/dev/null || skip "socat not installed: run scripts/install-deps"
+	FIX=$CNET_ROOT/tests/fixtures/conflists
+	OUT=cfout-$SUFFIX
+	HO=cfo-$SUFFIX
+	track_link cni-podman0
+	track_link cni0
+}
+
+teardown() {
+	cnet_teardown
+	local t
+	for t in "inet cnet" "bridge cnet" "ip filter" "ip6 filter" "ip nat" "ip6 nat"; do
+		nft delete table $t 2>/dev/null || true
+	done
+}
+
+# chain CMD CONFLIST ID [RUNTIME_CONFIG] [CNI_PATH]: run CMD for container ID (netns ID, eth0)
+# through CONFLIST like libcni. ADD caches the final result in $STATE/ID.result; CHECK and DEL
+# send it as prevResult. Sets status/output of the last plugin run (or the failing one).
+chain() {
+	local cmd=$1 list=$2 id=$3 rc=${4:-'{}'} path=${5:-$CNET_BIN} n i conf prev=null
+	n=$(jq '.plugins | length' "$list")
+	[[ $cmd == ADD ]] || prev=$(cat "$STATE/$id.result")
+	local order=()
+	for ((i = 0; i < n; i++)); do
+		if [[ $cmd == DEL ]]; then order=("$i" "${order[@]}"); else order+=("$i"); fi
+	done
+	for i in "${order[@]}"; do
+		conf=$(jq -c --argjson i "$i" --argjson rc "$rc" --argjson prev "$prev" '
+			.plugins[$i] as $p
+			| $p + {cniVersion, name}
+			| (($p.capabilities // {}) | with_entries(.key as $k
+			   | select(.value == true and ($rc | has($k))) | .value = $rc[$k])) as $r
+			| if ($r | length) > 0 then .runtimeConfig = $r else . end
+			| if $prev != null then .prevResult = $prev else . end
+			| del(.capabilities)' "$list")
+		run env CNI_COMMAND="$cmd" CNI_CONTAINERID="$id" CNI_NETNS="/run/netns/$id" \
+			CNI_IFNAME=eth0 CNI_PATH="$path" \
+			"$(plugin_path "$(jq -r .type <<<"$conf")" "$path")" <<<"$conf"
+		if [[ $status -ne 0 ]]; then
+			echo "chain: $(jq -r .type <<<"$conf") $cmd failed: $output" >&2
+			return 0
+		fi
+		[[ $cmd == ADD ]] && prev=$output
+	done
+	[[ $cmd == ADD ]] && printf '%s\n' "$prev" >"$STATE/$id.result"
+	return 0
+}
+
+# plugin_path TYPE CNI_PATH: the first TYPE binary on the path.
+plugin_path() {
+	local d
+	IFS=: read -ra dirs <<<"$2"
+	for d in "${dirs[@]}"; do
+		[[ -x $d/$1 ]] && { echo "$d/$1"; return; }
+	done
+	echo "/nonexistent/$1"
+}
+
+outside() {
+	make_ns "$OUT"
+	track_link "$HO"
+	ip link add "$HO" type veth peer name eth0 netns "$OUT"
+	ip addr add 10.96.0.1/24 dev "$HO"
+	ip link set "$HO" up
+	ip -n "$OUT" addr add 10.96.0.2/24 dev eth0
+	ip -n "$OUT" link set eth0 up
+}
+
+bg() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@" </dev/null >/dev/null 2>&1 3>&- &
+	track_pid $!
+}
+
+fetch() { # [NETNS] ADDR PORT
+	if (($# == 3)); then
+		ip netns exec "$1" socat -T 1 - "TCP4:$2:$3" </dev/null
+	else
+		socat -T 1 - "TCP4:$1:$2" </dev/null
+	fi
+}
+
+ip_of() { jq -r '.ips[] | select(.address | contains(".")) | .address | sub("/.*"; "")' "$STATE/$1.result"; }
+
+@test "podman's conflist, unchanged: through FORWARD DROP, a published port, CHECK, DEL leaves nothing" {
+	local list=$FIX/podman-default.conflist rc
+	rc='{"portMappings": [{"hostPort": 8080, "containerPort": 80, "protocol": "tcp"}]}'
+	iptables -P FORWARD DROP
+	outside
+	make_ns c1
+	make_ns c2
+	chain ADD "$list" c1 "$rc"
+	[ "$status" -eq 0 ]
+	# the last plugin's output is the chain's result: 0.4.0, bridge's interfaces and address
+	[ "$(jq -r .cniVersion "$STATE/c1.result")" = 0.4.0 ]
+	[ "$(jq -c '[.interfaces[].name]' "$STATE/c1.result" | jq -c '.[0], .[2]')" = $'"cni-podman0"\n"eth0"' ]
+	[[ $(ip_of c1) == 10.88.0.* ]]
+	chain ADD "$list" c2
+	[ "$status" -eq 0 ]
+	bg c1 socat TCP4-LISTEN:80,fork,reuseaddr SYSTEM:"echo c1 \$SOCAT_PEERADDR"
+	bg "$OUT" socat TCP4-LISTEN:81,fork,reuseaddr SYSTEM:"echo \$SOCAT_PEERADDR"
+
+	# out through the DROP policy, masqueraded; in through the published port
+	ip netns exec c1 ping -c 1 -W 2 10.96.0.2 >/dev/null
+	[ "$(fetch c1 10.96.0.2 81)" = 10.96.0.1 ]
+	wait_until 5 bash -c "ip netns exec $OUT socat -T 1 - TCP4:10.96.0.1:8080 </dev/null | grep -q '^c1 10.96.0.2'"
+	[[ $(fetch 127.0.0.1 8080) == "c1 "* ]]
+	# hairpin (the conflist sets hairpinMode) and a neighbour on the network
+	[[ $(fetch c1 10.96.0.1 8080) == "c1 "* ]]
+	[[ $(fetch c2 "$(ip_of c1)" 80) == "c1 $(ip_of c2)" ]]
+
+	chain CHECK "$list" c1 "$rc"
+	[ "$status" -eq 0 ]
+
+	for id in c1 c2; do
+		chain DEL "$list" "$id" "$rc"
+		[ "$status" -eq 0 ]
+		chain DEL "$list" "$id" "$rc"
+		[ "$status" -eq 0 ]
+	done
+	# nothing of either attachment is left: links, leases, elements, iptables rules, tuning state
+	assert_no_leftovers cni-podman0 "$HO"
+	[ -z "$(ls /var/lib/cni/networks/podman | grep -v -e '^lock$' -e '^last_reserved_ip')" ]
+	[ -z "$(nft -j list ruleset | jq -r '.. | objects | select(has("elem") and (.elem | type) == "object") | .elem.comment // empty' | grep '^podman/')" ]
+	! iptables-save -t filter | grep -q 'podman/'
+	[ -z "$(ls /run/cni/tuning 2>/dev/null)" ]
+	! timeout 2 socat -T 1 - TCP4:127.0.0.1:8080 </dev/null 2>/dev/null | grep -q c1
+}
+
+@test "kubernetes-node.conflist, unchanged: cnet's bridge, portmap, tuning + the reference bandwidth" {
+	[[ -x $REF_BIN/bandwidth ]] || skip "reference plugins not installed"
+	local list=$FIX/kubernetes-node.conflist path=$CNET_BIN:$REF_BIN rc
+	# with limits: v1.1.1's bandwidth CHECK dereferences them unconditionally (panics without)
+	rc='{"bandwidth": {"ingressRate": 100000000, "ingressBurst": 1000000,
+		"egressRate": 100000000, "egressBurst": 1000000}}'
+	make_ns p1
+	make_ns p2
+	chain ADD "$list" p1 "$rc" "$path"
+	[ "$status" -eq 0 ]
+	chain ADD "$list" p2 "$rc" "$path"
+	[ "$status" -eq 0 ]
+	# dual stack, the MTU and tuning's sysctl reached the pod
+	[ "$(jq '[.ips[]] | length' "$STATE/p1.result")" -eq 2 ]
+	[ "$(ip -n p1 -j link show eth0 | jq '.[0].mtu')" -eq 1450 ]
+	[ "$(ip netns exec p1 sysctl -n net.ipv4.conf.eth0.accept_redirects)" = 0 ]
+	ip netns exec p1 ping -c 1 -W 2 "$(ip_of p2)" >/dev/null
+	chain CHECK "$list" p1 "$rc" "$path"
+	[ "$status" -eq 0 ]
+	for id in p1 p2; do
+		chain DEL "$list" "$id" "$rc" "$path"
+		[ "$status" -eq 0 ]
+	done
+	assert_no_leftovers cni0
+}
