@@ -34,6 +34,12 @@ PLUGIN_DIRS := $(patsubst %/,%,$(sort $(dir $(foreach d,$(wildcard plugins/* ipa
 PLUGINS := $(notdir $(PLUGIN_DIRS))
 BINS := $(PLUGINS:%=$(B)/bin/%)
 
+# ---- the cnet command: cnet/*.c, main() in cnet/main.c -----------------------------------
+CNET_SRCS := $(wildcard cnet/*.c)
+CNET_BIN := $(if $(CNET_SRCS),$(B)/bin/cnet)
+CNET_LIB_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(filter-out cnet/main.c,$(CNET_SRCS)))
+MAN := $(if $(wildcard docs/cnet.1.scd),$(B)/man/cnet.1)
+
 # objects of a plugin folder without its main file (for unit tests)
 plugin_objs = $(patsubst %.c,$(B)/obj/%.o,$(filter-out $(1)/$(notdir $(1)).c,$(wildcard $(1)/*.c)))
 plugin_all_objs = $(patsubst %.c,$(B)/obj/%.o,$(wildcard $(1)/*.c))
@@ -47,7 +53,7 @@ CMOCKA := $(shell $(PKG_CONFIG) --cflags --libs cmocka 2>/dev/null)
 TEST_TOOLS := $(B)/tests/nft-probe $(B)/tests/conntrack-probe
 
 .PHONY: all test unit integration check-asan clean lint demo bench test-tools
-all: $(LIBCNET) $(BINS)
+all: $(LIBCNET) $(BINS) $(CNET_BIN) $(MAN)
 test-tools: $(TEST_TOOLS)
 
 $(B)/obj/%.o: %.c
@@ -65,7 +71,16 @@ $(B)/bin/$(notdir $(1)): $(call plugin_all_objs,$(1)) $(LIBCNET)
 endef
 $(foreach d,$(PLUGIN_DIRS),$(eval $(call plugin_rule,$(d))))
 
-unit_extra = $(foreach d,$(PLUGIN_DIRS),$(if $(findstring test_$(subst -,,$(notdir $(d)))_,$(1)),$(call plugin_objs,$(d))))
+unit_extra = $(foreach d,$(PLUGIN_DIRS),$(if $(findstring test_$(subst -,,$(notdir $(d)))_,$(1)),$(call plugin_objs,$(d)))) \
+	$(if $(findstring test_cnet_,$(1)),$(CNET_LIB_OBJS))
+
+$(B)/bin/cnet: $(patsubst %.c,$(B)/obj/%.o,$(CNET_SRCS)) $(LIBCNET)
+	@mkdir -p $(dir $@)
+	$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/man/cnet.1: docs/cnet.1.scd
+	@mkdir -p $(dir $@)
+	$(call quiet,SCDOC,$@)scdoc <$< >$@
 
 define unit_rule
 $(B)/tests/unit/$(1): $(B)/obj/tests/unit/$(1).o $(call unit_extra,$(1)) $(LIBCNET)
@@ -114,6 +129,6 @@ bench: all
 # Static analysis: cppcheck and clang-tidy over the C sources, shellcheck over the scripts.
 lint:
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
-		--suppress=missingIncludeSystem -D_GNU_SOURCE -Ilib lib plugins ipam
-	$(Q)clang-tidy --quiet $(wildcard lib/*.c plugins/*/*.c ipam/*/*.c) -- $(ALL_CPPFLAGS) -std=gnu11 2>/dev/null | grep -E 'warning|error' || true
+		--suppress=missingIncludeSystem -D_GNU_SOURCE -Ilib lib plugins ipam $(wildcard cnet)
+	$(Q)clang-tidy --quiet $(wildcard lib/*.c plugins/*/*.c ipam/*/*.c cnet/*.c) -- $(ALL_CPPFLAGS) -std=gnu11 2>/dev/null | grep -E 'warning|error' || true
 	$(Q)shellcheck scripts/* .ci/run tests/bench/* tests/integration/helpers.bash

@@ -31,49 +31,6 @@ teardown() {
 	done
 }
 
-# chain CMD CONFLIST ID [RUNTIME_CONFIG] [CNI_PATH]: run CMD for container ID (netns ID, eth0)
-# through CONFLIST like libcni. ADD caches the final result in $STATE/ID.result; CHECK and DEL
-# send it as prevResult. Sets status/output of the last plugin run (or the failing one).
-chain() {
-	local cmd=$1 list=$2 id=$3 rc=${4:-'{}'} path=${5:-$CNET_BIN} n i conf prev=null
-	n=$(jq '.plugins | length' "$list")
-	[[ $cmd == ADD ]] || prev=$(cat "$STATE/$id.result")
-	local order=()
-	for ((i = 0; i < n; i++)); do
-		if [[ $cmd == DEL ]]; then order=("$i" "${order[@]}"); else order+=("$i"); fi
-	done
-	for i in "${order[@]}"; do
-		conf=$(jq -c --argjson i "$i" --argjson rc "$rc" --argjson prev "$prev" '
-			.plugins[$i] as $p
-			| $p + {cniVersion, name}
-			| (($p.capabilities // {}) | with_entries(.key as $k
-			   | select(.value == true and ($rc | has($k))) | .value = $rc[$k])) as $r
-			| if ($r | length) > 0 then .runtimeConfig = $r else . end
-			| if $prev != null then .prevResult = $prev else . end
-			| del(.capabilities)' "$list")
-		run env CNI_COMMAND="$cmd" CNI_CONTAINERID="$id" CNI_NETNS="/run/netns/$id" \
-			CNI_IFNAME=eth0 CNI_PATH="$path" \
-			"$(plugin_path "$(jq -r .type <<<"$conf")" "$path")" <<<"$conf"
-		if [[ $status -ne 0 ]]; then
-			echo "chain: $(jq -r .type <<<"$conf") $cmd failed: $output" >&2
-			return 0
-		fi
-		[[ $cmd == ADD ]] && prev=$output
-	done
-	[[ $cmd == ADD ]] && printf '%s\n' "$prev" >"$STATE/$id.result"
-	return 0
-}
-
-# plugin_path TYPE CNI_PATH: the first TYPE binary on the path.
-plugin_path() {
-	local d
-	IFS=: read -ra dirs <<<"$2"
-	for d in "${dirs[@]}"; do
-		[[ -x $d/$1 ]] && { echo "$d/$1"; return; }
-	done
-	echo "/nonexistent/$1"
-}
-
 outside() {
 	make_ns "$OUT"
 	track_link "$HO"
@@ -108,13 +65,13 @@ ip_of() { jq -r '.ips[] | select(.address | contains(".")) | .address | sub("/.*
 	outside
 	make_ns c1
 	make_ns c2
-	chain ADD "$list" c1 "$rc"
+	cni_chain ADD "$list" c1 "$rc"
 	[ "$status" -eq 0 ]
 	# the last plugin's output is the chain's result: 0.4.0, bridge's interfaces and address
 	[ "$(jq -r .cniVersion "$STATE/c1.result")" = 0.4.0 ]
 	[ "$(jq -c '[.interfaces[].name]' "$STATE/c1.result" | jq -c '.[0], .[2]')" = $'"cni-podman0"\n"eth0"' ]
 	[[ $(ip_of c1) == 10.88.0.* ]]
-	chain ADD "$list" c2
+	cni_chain ADD "$list" c2
 	[ "$status" -eq 0 ]
 	bg c1 socat TCP4-LISTEN:80,fork,reuseaddr SYSTEM:"echo c1 \$SOCAT_PEERADDR"
 	bg "$OUT" socat TCP4-LISTEN:81,fork,reuseaddr SYSTEM:"echo \$SOCAT_PEERADDR"
@@ -128,13 +85,13 @@ ip_of() { jq -r '.ips[] | select(.address | contains(".")) | .address | sub("/.*
 	[[ $(fetch c1 10.96.0.1 8080) == "c1 "* ]]
 	[[ $(fetch c2 "$(ip_of c1)" 80) == "c1 $(ip_of c2)" ]]
 
-	chain CHECK "$list" c1 "$rc"
+	cni_chain CHECK "$list" c1 "$rc"
 	[ "$status" -eq 0 ]
 
 	for id in c1 c2; do
-		chain DEL "$list" "$id" "$rc"
+		cni_chain DEL "$list" "$id" "$rc"
 		[ "$status" -eq 0 ]
-		chain DEL "$list" "$id" "$rc"
+		cni_chain DEL "$list" "$id" "$rc"
 		[ "$status" -eq 0 ]
 	done
 	# nothing of either attachment is left: links, leases, elements, iptables rules, tuning state
@@ -154,19 +111,19 @@ ip_of() { jq -r '.ips[] | select(.address | contains(".")) | .address | sub("/.*
 		"egressRate": 100000000, "egressBurst": 1000000}}'
 	make_ns p1
 	make_ns p2
-	chain ADD "$list" p1 "$rc" "$path"
+	cni_chain ADD "$list" p1 "$rc" "$path"
 	[ "$status" -eq 0 ]
-	chain ADD "$list" p2 "$rc" "$path"
+	cni_chain ADD "$list" p2 "$rc" "$path"
 	[ "$status" -eq 0 ]
 	# dual stack, the MTU and tuning's sysctl reached the pod
 	[ "$(jq '[.ips[]] | length' "$STATE/p1.result")" -eq 2 ]
 	[ "$(ip -n p1 -j link show eth0 | jq '.[0].mtu')" -eq 1450 ]
 	[ "$(ip netns exec p1 sysctl -n net.ipv4.conf.eth0.accept_redirects)" = 0 ]
 	ip netns exec p1 ping -c 1 -W 2 "$(ip_of p2)" >/dev/null
-	chain CHECK "$list" p1 "$rc" "$path"
+	cni_chain CHECK "$list" p1 "$rc" "$path"
 	[ "$status" -eq 0 ]
 	for id in p1 p2; do
-		chain DEL "$list" "$id" "$rc" "$path"
+		cni_chain DEL "$list" "$id" "$rc" "$path"
 		[ "$status" -eq 0 ]
 	done
 	assert_no_leftovers cni0

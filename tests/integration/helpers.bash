@@ -33,6 +33,14 @@
 # assert_no_leftovers [-n NETNS] [NAME...]
 #                            fail if links other than lo and NAME... exist in the sandbox
 #                            root (or in NETNS)
+# cni_chain CMD CONFLIST ID [RUNTIME_CONFIG] [CNI_PATH]
+#                            run CMD (ADD, CHECK, DEL) for container ID (netns ID, eth0)
+#                            through the conflist file like libcni: each plugin gets its
+#                            object + name + cniVersion, runtimeConfig for the capabilities it
+#                            declares, prevResult (ADD: the previous result; CHECK/DEL: the
+#                            cached ADD result, kept in $STATE/ID.result); DEL in reverse.
+#                            CNI_PATH defaults to $CNET_BIN. Sets status/output of the last
+#                            plugin run, or of the one that failed (and stops there).
 # cnet_teardown              delete recorded netns and links, kill tracked pids; never fails
 
 cnet_in_sandbox() {
@@ -186,4 +194,44 @@ cnet_teardown() {
 	fi
 	rm -f "${f}pid" "${f}netns" "${f}link"
 	return 0
+}
+
+cni_chain() {
+	local cmd=$1 list=$2 id=$3 rc=${4:-'{}'} path=${5:-$CNET_BIN} n i conf type prev=null
+	n=$(jq '.plugins | length' "$list")
+	[[ $cmd == ADD ]] || prev=$(cat "$STATE/$id.result")
+	local order=()
+	for ((i = 0; i < n; i++)); do
+		if [[ $cmd == DEL ]]; then order=("$i" "${order[@]}"); else order+=("$i"); fi
+	done
+	for i in "${order[@]}"; do
+		conf=$(jq -c --argjson i "$i" --argjson rc "$rc" --argjson prev "$prev" '
+			.plugins[$i] as $p
+			| $p + {cniVersion, name}
+			| (($p.capabilities // {}) | with_entries(.key as $k
+			   | select(.value == true and ($rc | has($k))) | .value = $rc[$k])) as $r
+			| if ($r | length) > 0 then .runtimeConfig = $r else . end
+			| if $prev != null then .prevResult = $prev else . end
+			| del(.capabilities)' "$list")
+		type=$(jq -r .type <<<"$conf")
+		run env CNI_COMMAND="$cmd" CNI_CONTAINERID="$id" CNI_NETNS="/run/netns/$id" \
+			CNI_IFNAME=eth0 CNI_PATH="$path" "$(_cnet_plugin_path "$type" "$path")" <<<"$conf"
+		if [[ $status -ne 0 ]]; then
+			echo "cni_chain: $type $cmd failed: $output" >&2
+			return 0
+		fi
+		[[ $cmd == ADD ]] && prev=$output
+	done
+	[[ $cmd == ADD ]] && printf '%s\n' "$prev" >"$STATE/$id.result"
+	return 0
+}
+
+# _cnet_plugin_path TYPE CNI_PATH: the first TYPE binary on the path.
+_cnet_plugin_path() {
+	local d dirs
+	IFS=: read -ra dirs <<<"$2"
+	for d in "${dirs[@]}"; do
+		[[ -x $d/$1 ]] && { echo "$d/$1"; return; }
+	done
+	echo "/nonexistent/$1"
 }
