@@ -369,7 +369,9 @@ int cnet_nft_chain_exists(struct cnet_nft *nft, uint8_t family, const char *tabl
 struct cnet_nft_rule_info {
 	uint64_t handle;
 	unsigned nexprs;
-	char comment[CNET_NFT_COMMENT_MAX + 1]; /* "" when none */
+	/* "" when none: the rule's userdata comment (nft's), else the text of an x_tables
+	 * comment match (iptables-nft's `-m comment`) */
+	char comment[CNET_NFT_COMMENT_MAX + 1];
 	int verdict;                            /* of the last immediate verdict; 0 when none */
 	char target[NFT_CHAIN_MAXNAMELEN];      /* its chain, for NFT_JUMP / NFT_GOTO */
 };

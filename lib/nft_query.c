@@ -185,6 +185,22 @@ static int rule_comment_cb(const struct nftnl_udata *attr, void *arg)
 	return 0;
 }
 
+/* iptables-nft (1.8) keeps `-m comment --comment` as an x_tables "comment" match, whose info
+ * is the NUL-terminated text (struct xt_comment_info): a comment all the same. */
+static void xt_comment(struct nftnl_expr *e, char out[CNET_NFT_COMMENT_MAX + 1])
+{
+	const char *mt = nftnl_expr_get_str(e, NFTNL_EXPR_MT_NAME);
+	uint32_t len = 0;
+	const char *text = nftnl_expr_get(e, NFTNL_EXPR_MT_INFO, &len);
+	if (!mt || strcmp(mt, "comment") != 0 || !text || !len)
+		return;
+	size_t n = strnlen(text, len);
+	if (n > CNET_NFT_COMMENT_MAX)
+		n = CNET_NFT_COMMENT_MAX;
+	memcpy(out, text, n);
+	out[n] = '\0';
+}
+
 static void rule_info(struct nftnl_rule *r, struct cnet_nft_rule_info *info)
 {
 	memset(info, 0, sizeof(*info));
@@ -199,6 +215,8 @@ static void rule_info(struct nftnl_rule *r, struct cnet_nft_rule_info *info)
 	for (struct nftnl_expr *e = nftnl_expr_iter_next(it); e; e = nftnl_expr_iter_next(it)) {
 		info->nexprs++;
 		const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+		if (name && !strcmp(name, "match") && !info->comment[0])
+			xt_comment(e, info->comment);
 		if (!name || strcmp(name, "immediate") != 0 ||
 		    nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_DREG) != NFT_REG_VERDICT)
 			continue;

@@ -11,6 +11,7 @@
 /* after nft.h, which includes netinet/in.h before any linux/ header */
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/x_tables.h>
+#include <linux/netfilter/xt_comment.h>
 #include <linux/netfilter/xt_conntrack.h>
 
 #define TABLE "filter"
@@ -35,6 +36,18 @@ static void match_ctstate(struct cnet_nft_rule *r, uint16_t states)
 	cnet_nft_rule_xt_match(r, "conntrack", 3, buf, sizeof(buf));
 }
 
+/* `-m comment --comment text`, in iptables-nft's form: an x_tables comment match. (As rule
+ * userdata, nft's form, iptables-save prints it the same but iptables-restore writes it back
+ * as a match: owners must be found in the form that survives a save and restore.) */
+static void match_comment(struct cnet_nft_rule *r, const char *text)
+{
+	struct xt_comment_info info = { 0 };
+	uint8_t buf[XT_ALIGN(sizeof(info))] = { 0 };
+	snprintf(info.comment, sizeof(info.comment), "%s", text);
+	memcpy(buf, &info, sizeof(info));
+	cnet_nft_rule_xt_match(r, "comment", 0, buf, sizeof(buf));
+}
+
 /* One rule of CNI-FORWARD for ip: -d ip [ctstate] or -s ip, then -j ACCEPT. */
 static int ip_rule(struct cnet_nft_batch *b, int v, const struct ipaddr *ip, bool dst,
 		   uint16_t states, const char *owner, struct cnet_err *err)
@@ -46,9 +59,9 @@ static int ip_rule(struct cnet_nft_batch *b, int v, const struct ipaddr *ip, boo
 	cnet_nft_rule_cmp(r, NFT_REG_1, NFT_CMP_EQ, ip->a, f->alen);
 	if (states)
 		match_ctstate(r, states);
+	match_comment(r, owner);
 	cnet_nft_rule_counter(r);
 	cnet_nft_rule_verdict(r, NF_ACCEPT, NULL);
-	cnet_nft_rule_comment(r, owner);
 	return cnet_nft_rule_add(b, r, err);
 }
 
@@ -58,9 +71,9 @@ static int jump_rule(struct cnet_nft_batch *b, int v, const char *chain, const c
 {
 	cleanup_nft_rule struct cnet_nft_rule *r =
 		cnet_nft_rule_new(cnet_nft_families[v].nfproto, TABLE, chain);
+	match_comment(r, comment);
 	cnet_nft_rule_counter(r);
 	cnet_nft_rule_verdict(r, NFT_JUMP, target);
-	cnet_nft_rule_comment(r, comment);
 	return cnet_nft_rule_insert(b, r, err);
 }
 

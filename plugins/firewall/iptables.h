@@ -16,8 +16,9 @@
  *	-A CNI-FORWARD -s 10.88.0.5/32 -m comment ... -j ACCEPT
  *
  * (the ctstate DNAT rule is cnet's: published ports get through too). The rules are written
- * the way iptables-nft writes them, so that iptables keeps reading the table; the comment is
- * the owner, so DEL and GC find them without prevResult. This is the only place where cnet
+ * the way iptables-nft 1.8 writes them (the conntrack and comment matches as x_tables
+ * matches), so that iptables keeps reading the table and a save + restore gives back the same
+ * rules; the comment is the owner, so DEL and GC find them without prevResult. This is the only place where cnet
  * writes outside its own tables, and it never creates the iptables tables: without an iptables
  * FORWARD chain there is no iptables policy to get through.
  */
