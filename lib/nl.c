@@ -285,10 +285,12 @@ static void link_fill(struct rtnl_link *l, struct cnet_link *out)
 	if (mac && nl_addr_get_len(mac) == sizeof(out->mac))
 		memcpy(out->mac, nl_addr_get_binary_addr(mac), sizeof(out->mac));
 	out->mtu = rtnl_link_get_mtu(l);
+	out->txqlen = rtnl_link_get_txqlen(l);
 	out->master = rtnl_link_get_master(l);
 	out->peer = rtnl_link_get_link(l);
 	out->up = flags & IFF_UP;
 	out->promisc = flags & IFF_PROMISC;
+	out->allmulti = flags & IFF_ALLMULTI;
 }
 
 /* One RTM_GETLINK by index or name (never a dump). -ENODEV with err untouched when absent. */
@@ -358,13 +360,57 @@ int cnet_nl_link_set_up(struct cnet_nl *nl, int ifindex, bool up, struct cnet_er
 	return 0;
 }
 
-int cnet_nl_link_set_promisc(struct cnet_nl *nl, int ifindex, bool on, struct cnet_err *err)
+/* A mode that is one interface flag (IFF_PROMISC, IFF_ALLMULTI); mode names it in errors. */
+static int link_set_mode(struct cnet_nl *nl, int ifindex, unsigned flag, const char *mode,
+			 bool on, struct cnet_err *err)
 {
-	int ret = link_set_flag(nl, ifindex, IFF_PROMISC, on);
+	int ret = link_set_flag(nl, ifindex, flag, on);
 
 	if (ret < 0)
-		return nl_fail(nl, ret, err, "%s promiscuous mode on link %d",
-			       on ? "enable" : "disable", ifindex);
+		return nl_fail(nl, ret, err, "%s %s mode on link %d", on ? "enable" : "disable",
+			       mode, ifindex);
+	return 0;
+}
+
+int cnet_nl_link_set_promisc(struct cnet_nl *nl, int ifindex, bool on, struct cnet_err *err)
+{
+	return link_set_mode(nl, ifindex, IFF_PROMISC, "promiscuous", on, err);
+}
+
+int cnet_nl_link_set_allmulti(struct cnet_nl *nl, int ifindex, bool on, struct cnet_err *err)
+{
+	return link_set_mode(nl, ifindex, IFF_ALLMULTI, "all-multicast", on, err);
+}
+
+/* One unsigned attribute (MTU, txqlen), set on a change object by libnl's setter. */
+static int link_set_uint(struct cnet_nl *nl, int ifindex,
+			 void (*set)(struct rtnl_link *, unsigned), unsigned value)
+{
+	cleanup_link struct rtnl_link *chg = rtnl_link_alloc();
+
+	if (!chg)
+		return -ENOMEM;
+	set(chg, value);
+	return link_change(nl, ifindex, chg);
+}
+
+int cnet_nl_link_set_mtu(struct cnet_nl *nl, int ifindex, unsigned mtu, struct cnet_err *err)
+{
+	int ret = link_set_uint(nl, ifindex, rtnl_link_set_mtu, mtu);
+
+	if (ret < 0)
+		return nl_fail(nl, ret, err, "set MTU %u on link %d", mtu, ifindex);
+	return 0;
+}
+
+int cnet_nl_link_set_txqlen(struct cnet_nl *nl, int ifindex, unsigned txqlen,
+			    struct cnet_err *err)
+{
+	int ret = link_set_uint(nl, ifindex, rtnl_link_set_txqlen, txqlen);
+
+	if (ret < 0)
+		return nl_fail(nl, ret, err, "set transmit queue length %u on link %d", txqlen,
+			       ifindex);
 	return 0;
 }
 

@@ -38,10 +38,12 @@ struct cnet_link {
 	char kind[16];        /* "veth", "bridge", "macvlan", ... ("" when not a typed link) */
 	uint8_t mac[6];
 	unsigned mtu;
+	unsigned txqlen;      /* transmit queue length */
 	int master;           /* ifindex of the master (bridge), 0 if none */
 	int peer;             /* IFLA_LINK: a veth's peer ifindex (in the peer's namespace), 0 if none */
 	bool up;              /* IFF_UP */
 	bool promisc;         /* IFF_PROMISC */
+	bool allmulti;        /* IFF_ALLMULTI */
 };
 
 /* Look one link up by name / index. -ENODEV (err untouched) when it does not exist. */
@@ -70,6 +72,10 @@ int cnet_nl_veth_create(struct cnet_nl *nl, const char *host_name, const char *p
 int cnet_nl_link_set_up(struct cnet_nl *nl, int ifindex, bool up, struct cnet_err *err);
 int cnet_nl_link_set_master(struct cnet_nl *nl, int ifindex, int master, struct cnet_err *err);
 int cnet_nl_link_set_promisc(struct cnet_nl *nl, int ifindex, bool on, struct cnet_err *err);
+int cnet_nl_link_set_allmulti(struct cnet_nl *nl, int ifindex, bool on, struct cnet_err *err);
+int cnet_nl_link_set_mtu(struct cnet_nl *nl, int ifindex, unsigned mtu, struct cnet_err *err);
+int cnet_nl_link_set_txqlen(struct cnet_nl *nl, int ifindex, unsigned txqlen,
+			    struct cnet_err *err);
 int cnet_nl_link_set_mac(struct cnet_nl *nl, int ifindex, const uint8_t mac[6],
 			 struct cnet_err *err);
 /* Delete a link. -ENODEV (err untouched) when it is already gone. */

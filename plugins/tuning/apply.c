@@ -64,7 +64,7 @@ void tn_sysctls_forget(struct tn_sysctl_undo *u)
 	u->n = 0;
 }
 
-void tn_state_from_link(const struct tn_conf *c, const struct tn_link *l, struct tn_state *s)
+void tn_state_from_link(const struct tn_conf *c, const struct cnet_link *l, struct tn_state *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->has_mac = c->has_mac;
@@ -78,7 +78,7 @@ void tn_state_from_link(const struct tn_conf *c, const struct tn_link *l, struct
 	s->txqlen = l->txqlen;
 }
 
-static bool differs(const struct tn_link *a, const struct tn_link *b, enum tn_attr attr)
+static bool differs(const struct cnet_link *a, const struct cnet_link *b, enum tn_attr attr)
 {
 	switch (attr) {
 	case TN_MAC:
@@ -95,10 +95,37 @@ static bool differs(const struct tn_link *a, const struct tn_link *b, enum tn_at
 	return true;
 }
 
-int tn_link_apply(struct tn_nl *nl, const struct tn_conf *c, const struct tn_link *l,
+/* Set attribute attr of link l to its value in want (one RTM_NEWLINK). */
+static int link_set(struct cnet_nl *nl, const struct cnet_link *l, enum tn_attr attr,
+		    const struct cnet_link *want, struct cnet_err *err)
+{
+	int r = -EINVAL;
+	switch (attr) {
+	case TN_MAC:
+		r = cnet_nl_link_set_mac(nl, l->ifindex, want->mac, err);
+		break;
+	case TN_MTU:
+		r = cnet_nl_link_set_mtu(nl, l->ifindex, want->mtu, err);
+		break;
+	case TN_PROMISC:
+		r = cnet_nl_link_set_promisc(nl, l->ifindex, want->promisc, err);
+		break;
+	case TN_ALLMULTI:
+		r = cnet_nl_link_set_allmulti(nl, l->ifindex, want->allmulti, err);
+		break;
+	case TN_TXQLEN:
+		r = cnet_nl_link_set_txqlen(nl, l->ifindex, want->txqlen, err);
+		break;
+	}
+	if (r < 0)
+		cnet_err_prefix(err, "interface \"%s\"", l->name);
+	return r;
+}
+
+int tn_link_apply(struct cnet_nl *nl, const struct tn_conf *c, const struct cnet_link *l,
 		  struct tn_link_undo *u, struct cnet_err *err)
 {
-	struct tn_link want = *l;
+	struct cnet_link want = *l;
 	bool set[5] = { false };
 	static const enum tn_attr order[] = { TN_MAC, TN_PROMISC, TN_MTU, TN_ALLMULTI, TN_TXQLEN };
 
@@ -118,7 +145,7 @@ int tn_link_apply(struct tn_nl *nl, const struct tn_conf *c, const struct tn_lin
 		enum tn_attr at = order[i];
 		if (!set[at] || !differs(l, &want, at))
 			continue;
-		int r = tn_link_set(nl, l, at, &want, err);
+		int r = link_set(nl, l, at, &want, err);
 		if (r < 0)
 			return r;
 		u->done[u->n++] = at;
@@ -126,18 +153,18 @@ int tn_link_apply(struct tn_nl *nl, const struct tn_conf *c, const struct tn_lin
 	return 0;
 }
 
-void tn_link_undo(struct tn_nl *nl, const struct tn_link_undo *u)
+void tn_link_undo(struct cnet_nl *nl, const struct tn_link_undo *u)
 {
 	struct cnet_err e = { 0 };
 	for (size_t i = u->n; i-- > 0;)
-		if (tn_link_set(nl, &u->before, u->done[i], &u->before, &e) < 0)
+		if (link_set(nl, &u->before, u->done[i], &u->before, &e) < 0)
 			cnet_log_error("undo: %s", e.msg);
 }
 
-int tn_link_restore(struct tn_nl *nl, const struct tn_link *l, const struct tn_state *s,
+int tn_link_restore(struct cnet_nl *nl, const struct cnet_link *l, const struct tn_state *s,
 		    struct cnet_err *err)
 {
-	struct tn_link want = *l;
+	struct cnet_link want = *l;
 	bool set[5] = { false };
 	static const enum tn_attr order[] = { TN_MTU, TN_MAC, TN_PROMISC, TN_ALLMULTI, TN_TXQLEN };
 	int first = 0;
@@ -157,7 +184,7 @@ int tn_link_restore(struct tn_nl *nl, const struct tn_link *l, const struct tn_s
 		struct cnet_err e = { 0 };
 		if (!set[at] || !differs(l, &want, at))
 			continue;
-		int r = tn_link_set(nl, l, at, &want, first ? &e : err);
+		int r = link_set(nl, l, at, &want, first ? &e : err);
 		if (r < 0 && !first)
 			first = r;
 		else if (r < 0)
@@ -183,7 +210,7 @@ static int check_sysctls(const struct tn_conf *c, struct cnet_err *err)
 	return 0;
 }
 
-static int check_link(const struct tn_conf *c, const struct tn_link *l, struct cnet_err *err)
+static int check_link(const struct tn_conf *c, const struct cnet_link *l, struct cnet_err *err)
 {
 	char have[MAC_STRLEN], want[MAC_STRLEN];
 	const int E = CNI_ERR_INVALID_CONFIG;
@@ -209,13 +236,13 @@ static int check_link(const struct tn_conf *c, const struct tn_link *l, struct c
 
 int tn_check(const struct tn_conf *c, const char *ifname, struct cnet_err *err)
 {
-	struct tn_nl *nl cleanup_tn_nl = NULL;
-	struct tn_link l;
+	cleanup_nl struct cnet_nl *nl = NULL;
+	struct cnet_link l;
 	int r = check_sysctls(c, err);
 	if (r >= 0)
-		r = tn_nl_open(&nl, err);
+		r = cnet_nl_open(&nl, -1, err);
 	if (r >= 0)
-		r = tn_link_get(nl, ifname, &l, err);
+		r = cnet_nl_link_get(nl, ifname, &l, err);
 	if (r == -ENODEV)
 		return cnet_err_set(err, CNI_ERR_UNKNOWN_CONTAINER, 0,
 				    "interface \"%s\" not found in the container", ifname);

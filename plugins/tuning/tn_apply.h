@@ -10,8 +10,8 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "nl.h"
 #include "tn_conf.h"
-#include "tn_link.h"
 #include "tn_state.h"
 
 /* The sysctls written so far and what they held before (NULL: unreadable, not restorable). */
@@ -29,24 +29,27 @@ void tn_sysctls_undo(struct tn_sysctl_undo *u);
 void tn_sysctls_forget(struct tn_sysctl_undo *u);
 
 /* What an ADD saves of link l before changing it: the attributes c changes. */
-void tn_state_from_link(const struct tn_conf *c, const struct tn_link *l, struct tn_state *s);
+void tn_state_from_link(const struct tn_conf *c, const struct cnet_link *l, struct tn_state *s);
+
+/* The link attributes tuning changes. */
+enum tn_attr { TN_MAC, TN_MTU, TN_PROMISC, TN_ALLMULTI, TN_TXQLEN };
 
 /* The link attributes changed so far, in order. */
 struct tn_link_undo {
-	struct tn_link before;
+	struct cnet_link before;
 	enum tn_attr done[5];
 	size_t n;
 };
 
 /* Change l as c says, in the reference's order (MAC, promisc, MTU, allmulti, txqlen); an
  * attribute that already has the wanted value is not written. */
-int tn_link_apply(struct tn_nl *nl, const struct tn_conf *c, const struct tn_link *l,
+int tn_link_apply(struct cnet_nl *nl, const struct tn_conf *c, const struct cnet_link *l,
 		  struct tn_link_undo *u, struct cnet_err *err);
-void tn_link_undo(struct tn_nl *nl, const struct tn_link_undo *u);
+void tn_link_undo(struct cnet_nl *nl, const struct tn_link_undo *u);
 
 /* DEL: give l back the values saved in s (MTU, MAC, promisc, allmulti, txqlen). Every
  * attribute is tried; the first failure is returned. */
-int tn_link_restore(struct tn_nl *nl, const struct tn_link *l, const struct tn_state *s,
+int tn_link_restore(struct cnet_nl *nl, const struct cnet_link *l, const struct tn_state *s,
 		    struct cnet_err *err);
 
 /* CHECK: the sysctls and link attributes c sets have the configured values. */

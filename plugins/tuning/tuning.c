@@ -111,13 +111,13 @@ static int check_allowlist(const struct tn_conf *c, struct cnet_err *err)
 /* Inside the container: save what the link has, then change it; undo all on failure. */
 static int add_link(struct add_ctx *x, struct cnet_err *err)
 {
-	struct tn_nl *nl cleanup_tn_nl = NULL;
-	struct tn_link l;
+	cleanup_nl struct cnet_nl *nl = NULL;
+	struct cnet_link l;
 	struct tn_state s;
 	struct tn_link_undo u = { .n = 0 };
-	int r = tn_nl_open(&nl, err);
+	int r = cnet_nl_open(&nl, -1, err);
 	if (r >= 0)
-		r = tn_link_get(nl, x->a->ifname, &l, err);
+		r = cnet_nl_link_get(nl, x->a->ifname, &l, err);
 	if (r == -ENODEV)
 		return cnet_err_set(err, CNI_ERR_UNKNOWN_CONTAINER, 0,
 				    "interface \"%s\" not found in %s", x->a->ifname, x->a->netns);
@@ -204,11 +204,11 @@ struct del_ctx {
 static int restore_in_ns(void *arg, struct cnet_err *err)
 {
 	struct del_ctx *x = arg;
-	struct tn_nl *nl cleanup_tn_nl = NULL;
-	struct tn_link l;
-	int r = tn_nl_open(&nl, err);
+	cleanup_nl struct cnet_nl *nl = NULL;
+	struct cnet_link l;
+	int r = cnet_nl_open(&nl, -1, err);
 	if (r >= 0)
-		r = tn_link_get(nl, x->a->ifname, &l, err);
+		r = cnet_nl_link_get(nl, x->a->ifname, &l, err);
 	if (r == -ENODEV)
 		return 0;   /* the interface went away with what we changed on it */
 	return r < 0 ? r : tn_link_restore(nl, &l, x->s, err);

@@ -327,7 +327,9 @@ refused() {
 @test "failed ADD: the kernel refuses the MTU after sysctls, MAC and promisc were set; all undone" {
 	tn ADD "$(tconf '.sysctl = {"net.ipv4.conf.IFNAME.forwarding": "1", "net.core.somaxconn": "321"}
 		| .mac = "c2:00:00:00:00:01" | .promisc = true | .mtu = 70000 | .allmulti = true')"
-	err_is '{"cniVersion":"1.0.0","code":100,"msg":"set MTU of \"eth0\": Invalid argument (kernel: mtu greater than device maximum)"}'
+	local idx
+	idx=$(ip -n "$NS" -j link show eth0 | jq '.[0].ifindex')
+	err_is '{"cniVersion":"1.0.0","code":100,"msg":"interface \"eth0\": set MTU 70000 on link '"$idx"': Invalid argument (kernel: mtu greater than device maximum)"}'
 	is "$(link_state)" "$ORIG_LINK"
 	is "$(sysctl_in "$NS" net.ipv4.conf.eth0.forwarding)" 0
 	is "$(sysctl_in "$NS" net.core.somaxconn)" 4096

@@ -363,8 +363,8 @@ static void test_state(void **state)
 static void test_state_from_link(void **state)
 {
 	(void)state;
-	struct tn_link l = { .ifindex = 3, .name = "eth0", .mac = { 2, 0, 0, 0, 0, 9 },
-			     .mtu = 1500, .txqlen = 1000, .promisc = false, .allmulti = true };
+	struct cnet_link l = { .ifindex = 3, .name = "eth0", .mac = { 2, 0, 0, 0, 0, 9 },
+			       .mtu = 1500, .txqlen = 1000, .promisc = false, .allmulti = true };
 	struct tn_state s;
 	parse_ok(CONF(",\"mtu\":1400"), NULL);
 	tn_state_from_link(&conf, &l, &s);
