@@ -166,24 +166,30 @@ int cnet_nft_chain_exists(struct cnet_nft *nft, uint8_t family, const char *tabl
 
 /* ---- rules ------------------------------------------------------------------------------- */
 
+/* Copy a comment of up to len bytes (NUL-terminated or not) into out, capped. */
+static void copy_comment(char out[CNET_NFT_COMMENT_MAX + 1], const char *text, size_t len)
+{
+	size_t n = strnlen(text, len);
+	if (n > CNET_NFT_COMMENT_MAX)
+		n = CNET_NFT_COMMENT_MAX;
+	memcpy(out, text, n);
+	out[n] = '\0';
+}
+
+/* A rule's or an element's userdata comment (the same TLV type in both, as nft writes them). */
+_Static_assert((int)NFTNL_UDATA_RULE_COMMENT == (int)NFTNL_UDATA_SET_ELEM_COMMENT, "comment TLVs");
+static int comment_cb(const struct nftnl_udata *attr, void *arg)
+{
+	if (nftnl_udata_type(attr) == NFTNL_UDATA_RULE_COMMENT)
+		copy_comment(arg, nftnl_udata_get(attr), nftnl_udata_len(attr));
+	return 0;
+}
+
+
 struct rules {
 	struct cnet_nft_rule_info *v;
 	size_t n, cap;
 };
-
-static int rule_comment_cb(const struct nftnl_udata *attr, void *arg)
-{
-	char *out = arg;
-
-	if (nftnl_udata_type(attr) == NFTNL_UDATA_RULE_COMMENT) {
-		size_t n = strnlen(nftnl_udata_get(attr), nftnl_udata_len(attr));
-		if (n > CNET_NFT_COMMENT_MAX)
-			n = CNET_NFT_COMMENT_MAX;
-		memcpy(out, nftnl_udata_get(attr), n);
-		out[n] = '\0';
-	}
-	return 0;
-}
 
 /* iptables-nft (1.8) keeps `-m comment --comment` as an x_tables "comment" match, whose info
  * is the NUL-terminated text (struct xt_comment_info): a comment all the same. */
@@ -192,13 +198,8 @@ static void xt_comment(struct nftnl_expr *e, char out[CNET_NFT_COMMENT_MAX + 1])
 	const char *mt = nftnl_expr_get_str(e, NFTNL_EXPR_MT_NAME);
 	uint32_t len = 0;
 	const char *text = nftnl_expr_get(e, NFTNL_EXPR_MT_INFO, &len);
-	if (!mt || strcmp(mt, "comment") != 0 || !text || !len)
-		return;
-	size_t n = strnlen(text, len);
-	if (n > CNET_NFT_COMMENT_MAX)
-		n = CNET_NFT_COMMENT_MAX;
-	memcpy(out, text, n);
-	out[n] = '\0';
+	if (mt && !strcmp(mt, "comment") && text && len)
+		copy_comment(out, text, len);
 }
 
 static void rule_info(struct nftnl_rule *r, struct cnet_nft_rule_info *info)
@@ -208,7 +209,7 @@ static void rule_info(struct nftnl_rule *r, struct cnet_nft_rule_info *info)
 	uint32_t len = 0;
 	const void *ud = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
 	if (ud && len)
-		nftnl_udata_parse(ud, len, rule_comment_cb, info->comment);
+		nftnl_udata_parse(ud, len, comment_cb, info->comment);
 	struct nftnl_expr_iter *it = nftnl_expr_iter_create(r);
 	if (!it)
 		return;
@@ -295,19 +296,6 @@ struct layouts {
 	bool interval, concat;
 };
 
-static int comment_cb(const struct nftnl_udata *attr, void *arg)
-{
-	char *out = arg;
-
-	if (nftnl_udata_type(attr) == NFTNL_UDATA_SET_ELEM_COMMENT) {
-		size_t n = strnlen(nftnl_udata_get(attr), nftnl_udata_len(attr));
-		if (n > CNET_NFT_COMMENT_MAX)
-			n = CNET_NFT_COMMENT_MAX;
-		memcpy(out, nftnl_udata_get(attr), n);
-		out[n] = '\0';
-	}
-	return 0;
-}
 
 /* Fill out from a libnftnl element (start of a range for interval sets). */
 static int elem_info(struct nftnl_set_elem *e, const struct layouts *l,

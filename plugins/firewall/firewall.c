@@ -28,19 +28,28 @@ static int need_prev(const struct cni_args *a, struct cnet_err *err)
 			    "the interface (missing prevResult from earlier plugin)");
 }
 
+/* ADD and CHECK: the config, what prevResult says, and the attachment's owner. */
+static int prepare(const struct cni_args *a, struct fw_conf *c, struct fw_attachment *at,
+		   char owner[CNET_NFT_COMMENT_MAX + 1], struct cnet_err *err)
+{
+	int r = fw_conf_parse(a->config, c, err);
+	if (r >= 0)
+		r = need_prev(a, err);
+	if (r >= 0)
+		r = fw_attachment_from_result(a->prev, c, at, err);
+	if (r >= 0)
+		cnet_nft_owner(owner, CNET_NFT_COMMENT_MAX + 1, c->name, a->container_id, a->ifname);
+	return r;
+}
+
 static int fw_add(const struct cni_args *a, struct cni_result **out, struct cnet_err *err)
 {
 	struct fw_conf c;
 	struct fw_attachment at;
 	char owner[CNET_NFT_COMMENT_MAX + 1];
-	int r = fw_conf_parse(a->config, &c, err);
-	if (r >= 0)
-		r = need_prev(a, err);
-	if (r >= 0)
-		r = fw_attachment_from_result(a->prev, &c, &at, err);
+	int r = prepare(a, &c, &at, owner, err);
 	if (r < 0)
 		return r;
-	cnet_nft_owner(owner, sizeof(owner), c.name, a->container_id, a->ifname);
 	int lock cleanup_close = -1;
 	struct cnet_nft *nft cleanup_nft = NULL;
 	r = cnet_nft_open_locked(&nft, &lock, false, err);
@@ -84,14 +93,9 @@ static int fw_check(const struct cni_args *a, struct cnet_err *err)
 	struct fw_conf c;
 	struct fw_attachment at;
 	char owner[CNET_NFT_COMMENT_MAX + 1];
-	int r = fw_conf_parse(a->config, &c, err);
-	if (r >= 0)
-		r = need_prev(a, err);
-	if (r >= 0)
-		r = fw_attachment_from_result(a->prev, &c, &at, err);
+	int r = prepare(a, &c, &at, owner, err);
 	if (r < 0)
 		return r;
-	cnet_nft_owner(owner, sizeof(owner), c.name, a->container_id, a->ifname);
 	struct cnet_nft *nft cleanup_nft = NULL;
 	r = cnet_nft_open(&nft, -1, 0, err);
 	if (r >= 0)

@@ -222,14 +222,6 @@ refused() {
 	}
 }
 
-# is ACTUAL EXPECTED: equal strings, or print both and fail.
-is() {
-	[[ "$1" == "$2" ]] || {
-		printf 'is: got:\n%s\n--- expected:\n%s\n' "$1" "$2" >&2
-		return 1
-	}
-}
-
 # nat_rules: the reference's rules in iptables' nat table (iptables-save, rules only).
 nat_rules() { iptables-save -t nat | grep -- '^-A ' || true; }
 

@@ -146,14 +146,6 @@ publish() {
 	json_eq "$(prev "$1" "$2")" "$output"
 }
 
-# bg NETNS CMD...: start CMD in NETNS in the background, killed at teardown.
-bg() {
-	local ns=$1
-	shift
-	ip netns exec "$ns" "$@" </dev/null >/dev/null 2>&1 3>&- &
-	track_pid $!
-}
-
 # serve SIDE ID: container ID answers TCP port 80 with "SIDE-ID PEERADDR".
 serve() {
 	bg "$(nsof "$1" "$2")" socat TCP4-LISTEN:80,fork,reuseaddr SYSTEM:"echo $1-$2 \$SOCAT_PEERADDR"
@@ -224,15 +216,6 @@ refute() {
 		echo "refute: succeeded: $*" >&2
 		return 1
 	fi
-}
-
-# is ACTUAL EXPECTED: equal strings, or print both and fail.
-is() {
-	[[ "$1" == "$2" ]] || {
-		printf 'is: got:\n%s\n--- expected:\n%s\n--- diff:\n' "$1" "$2" >&2
-		diff <(printf '%s\n' "$2") <(printf '%s\n' "$1") >&2 || true
-		return 1
-	}
 }
 
 # filter_table [iptables|ip6tables]: `iptables-save -t filter` without comment lines and

@@ -110,36 +110,6 @@ unpublish() {
 	done
 }
 
-# err_is CODE TEXT...: the last call failed with exit 1 and error CODE, its msg containing
-# every TEXT.
-err_is() {
-	local code=$1 t msg
-	shift
-	[ "$status" -eq 1 ] || {
-		echo "err_is: exit status $status, expected 1" >&2
-		return 1
-	}
-	[ "$(jq -r .code <<<"$output")" = "$code" ] || {
-		echo "err_is: code $(jq -r .code <<<"$output"), expected $code: $output" >&2
-		return 1
-	}
-	msg=$(jq -r .msg <<<"$output")
-	for t in "$@"; do
-		[[ $msg == *"$t"* ]] || {
-			echo "err_is: msg does not contain \"$t\": $msg" >&2
-			return 1
-		}
-	done
-}
-
-# is ACTUAL EXPECTED: equal strings, or print both and fail.
-is() {
-	[[ "$1" == "$2" ]] || {
-		printf 'is: got:\n%s\n--- expected:\n%s\n' "$1" "$2" >&2
-		return 1
-	}
-}
-
 # shellcheck disable=SC2016 # jq code, not shell
 # jq: render nft JSON set/map elements as "KEY : VALUE # COMMENT" / "KEY # COMMENT".
 JQ_ELEM='
@@ -223,14 +193,6 @@ outside() {
 	ip -n "$OUT" addr add 10.98.0.2/24 dev eth0
 	ip -n "$OUT" addr add fd00:98::2/64 dev eth0 nodad
 	ip -n "$OUT" link set eth0 up
-}
-
-# bg NETNS CMD...: start CMD in NETNS in the background, killed at teardown.
-bg() {
-	local ns=$1
-	shift
-	ip netns exec "$ns" "$@" </dev/null >/dev/null 2>&1 3>&- &
-	track_pid $!
 }
 
 # serve ID: container ID answers on TCP and UDP port 80, IPv4 and IPv6, with

@@ -53,14 +53,6 @@ outside() {
 	bg "$OUT" socat TCP4-LISTEN:81,fork,reuseaddr SYSTEM:"echo \$SOCAT_PEERADDR"
 }
 
-# bg NETNS CMD...: CMD in NETNS in the background, killed at teardown.
-bg() {
-	local ns=$1
-	shift
-	ip netns exec "$ns" "$@" </dev/null >/dev/null 2>&1 3>&- &
-	track_pid $!
-}
-
 # net LETTER: network name; bridge LETTER: its bridge.
 net() { echo "fw-$1-$SUFFIX"; }
 bridge() { echo "b$1-$SUFFIX"; }
@@ -132,23 +124,6 @@ is_lines() {
 		printf 'is_lines: got:\n%s\n--- expected:\n%s\n' "$got" "$want" >&2
 		return 1
 	}
-}
-
-# err_is CODE TEXT...: the last call failed with exit 1, error CODE, msg containing TEXTs.
-err_is() {
-	local code=$1 t msg
-	shift
-	[ "$status" -eq 1 ] && [ "$(jq -r .code <<<"$output")" = "$code" ] || {
-		echo "err_is: status $status, expected code $code: $output" >&2
-		return 1
-	}
-	msg=$(jq -r .msg <<<"$output")
-	for t in "$@"; do
-		[[ $msg == *"$t"* ]] || {
-			echo "err_is: msg does not contain \"$t\": $msg" >&2
-			return 1
-		}
-	done
 }
 
 # ---- through iptables' FORWARD DROP ---------------------------------------------------------

@@ -41,13 +41,6 @@ outside() {
 	ip -n "$OUT" link set eth0 up
 }
 
-bg() {
-	local ns=$1
-	shift
-	ip netns exec "$ns" "$@" </dev/null >/dev/null 2>&1 3>&- &
-	track_pid $!
-}
-
 fetch() { # [NETNS] ADDR PORT
 	if (($# == 3)); then
 		ip netns exec "$1" socat -T 1 - "TCP4:$2:$3" </dev/null

@@ -76,21 +76,13 @@ link_state() {
 # sysctl_in NETNS KEY: the value of sysctl KEY inside NETNS.
 sysctl_in() { ip netns exec "$1" sysctl -n "$2"; }
 
-# err_is JSON: the last call failed with exit 1 and printed exactly JSON.
-err_is() {
+# fails_with JSON: the last call failed with exit 1 and printed exactly JSON.
+fails_with() {
 	[ "$status" -eq 1 ] || {
-		echo "err_is: exit status $status, expected 1" >&2
+		echo "fails_with: exit status $status, expected 1" >&2
 		return 1
 	}
 	json_eq "$1" "$output"
-}
-
-# is ACTUAL EXPECTED: equal strings, or print both and fail.
-is() {
-	[[ "$1" == "$2" ]] || {
-		printf 'is: got:\n%s\n--- expected:\n%s\n' "$1" "$2" >&2
-		return 1
-	}
 }
 
 # del_twice CONFIG [CNI_ARGS] [NETNS]: DEL twice, both succeed and print nothing.
@@ -246,29 +238,29 @@ ORIG_LINK='{"address":"02:00:00:00:0a:01","mtu":1500,"txqlen":1000,"promiscuity"
 	[ "$status" -eq 0 ]
 	ip -n "$NS" link set eth0 mtu 1450
 	tn CHECK "$c"
-	err_is '{"cniVersion":"1.0.0","code":7,"msg":"mtu: configured 1400, \"eth0\" has 1450"}'
+	fails_with '{"cniVersion":"1.0.0","code":7,"msg":"mtu: configured 1400, \"eth0\" has 1450"}'
 	ip -n "$NS" link set eth0 mtu 1400
 	ip netns exec "$NS" sysctl -qw net.ipv4.conf.eth0.forwarding=0
 	tn CHECK "$c"
-	err_is '{"cniVersion":"1.0.0","code":7,"msg":"sysctl.net.ipv4.conf.IFNAME.forwarding: configured value is \"1\", current value of /proc/sys/net/ipv4/conf/eth0/forwarding is \"0\""}'
+	fails_with '{"cniVersion":"1.0.0","code":7,"msg":"sysctl.net.ipv4.conf.IFNAME.forwarding: configured value is \"1\", current value of /proc/sys/net/ipv4/conf/eth0/forwarding is \"0\""}'
 	ip netns exec "$NS" sysctl -qw net.ipv4.conf.eth0.forwarding=1
 	ip -n "$NS" link set eth0 allmulticast off
 	tn CHECK "$c"
-	err_is '{"cniVersion":"1.0.0","code":7,"msg":"allmulti: configured true, \"eth0\" has it off"}'
+	fails_with '{"cniVersion":"1.0.0","code":7,"msg":"allmulti: configured true, \"eth0\" has it off"}'
 	tn CHECK "$(tconf '.promisc = false')"
 	[ "$status" -eq 0 ]
 	tn CHECK "$(tconf '.promisc = true')"
-	err_is '{"cniVersion":"1.0.0","code":7,"msg":"promisc: configured true, \"eth0\" has it off"}'
+	fails_with '{"cniVersion":"1.0.0","code":7,"msg":"promisc: configured true, \"eth0\" has it off"}'
 	tn CHECK "$(tconf '.mac = "c2:00:00:00:00:01"')"
-	err_is '{"cniVersion":"1.0.0","code":7,"msg":"mac: configured c2:00:00:00:00:01, \"eth0\" has 02:00:00:00:0a:01"}'
+	fails_with '{"cniVersion":"1.0.0","code":7,"msg":"mac: configured c2:00:00:00:00:01, \"eth0\" has 02:00:00:00:0a:01"}'
 	tn CHECK "$(tconf 'del(.prevResult)')"
-	err_is '{"cniVersion":"1.0.0","code":7,"msg":"prevResult: missing: tuning is a chained plugin, it must follow the plugin that creates \"eth0\""}'
+	fails_with '{"cniVersion":"1.0.0","code":7,"msg":"prevResult: missing: tuning is a chained plugin, it must follow the plugin that creates \"eth0\""}'
 	tn CHECK "$(tconf '.cniVersion = "0.3.1"')"
 	[ "$status" -eq 1 ]
 	[ "$(jq .code <<<"$output")" = 1 ]
 	ip -n "$NS" link del eth0
 	tn CHECK "$(tconf)"
-	err_is '{"cniVersion":"1.0.0","code":3,"msg":"interface \"eth0\" not found in the container"}'
+	fails_with '{"cniVersion":"1.0.0","code":3,"msg":"interface \"eth0\" not found in the container"}'
 }
 
 # ---- bad input and failed ADDs -------------------------------------------------------------------
@@ -277,7 +269,7 @@ ORIG_LINK='{"address":"02:00:00:00:0a:01","mtu":1500,"txqlen":1000,"promiscuity"
 # touches nothing: link, forwarding sysctl, dataDir.
 refused() {
 	tn ADD "$(tconf "$1")" "${3-}"
-	err_is "$2"
+	fails_with "$2"
 	is "$(link_state)" "$ORIG_LINK"
 	is "$(sysctl_in "$NS" net.ipv4.conf.eth0.forwarding)" 0
 	[ ! -e "$TDIR/${CID}_eth0.json" ]
@@ -329,7 +321,7 @@ refused() {
 		| .mac = "c2:00:00:00:00:01" | .promisc = true | .mtu = 70000 | .allmulti = true')"
 	local idx
 	idx=$(ip -n "$NS" -j link show eth0 | jq '.[0].ifindex')
-	err_is '{"cniVersion":"1.0.0","code":100,"msg":"interface \"eth0\": set MTU 70000 on link '"$idx"': Invalid argument (kernel: mtu greater than device maximum)"}'
+	fails_with '{"cniVersion":"1.0.0","code":100,"msg":"interface \"eth0\": set MTU 70000 on link '"$idx"': Invalid argument (kernel: mtu greater than device maximum)"}'
 	is "$(link_state)" "$ORIG_LINK"
 	is "$(sysctl_in "$NS" net.ipv4.conf.eth0.forwarding)" 0
 	is "$(sysctl_in "$NS" net.core.somaxconn)" 4096
@@ -352,7 +344,7 @@ refused() {
 
 @test "ADD on an interface that is not there: error 3, nothing changed" {
 	tn ADD "$(tconf '.mtu = 1400 | .sysctl = {"net.core.somaxconn": "123"}')" "" "$NS" eth9
-	err_is "{\"cniVersion\":\"1.0.0\",\"code\":3,\"msg\":\"interface \\\"eth9\\\" not found in $(ns_path "$NS")\"}"
+	fails_with "{\"cniVersion\":\"1.0.0\",\"code\":3,\"msg\":\"interface \\\"eth9\\\" not found in $(ns_path "$NS")\"}"
 	is "$(sysctl_in "$NS" net.core.somaxconn)" 4096
 	[ ! -e "$TDIR/${CID}_eth9.json" ]
 }
@@ -371,7 +363,7 @@ refused() {
 	is "$(sysctl_in "$NS" net.core.somaxconn)" 300
 	printf '(bad\n' >/etc/cni/tuning/allowlist.conf
 	tn ADD "$(tconf '.sysctl = {"net.core.somaxconn": "301"}')"
-	err_is '{"cniVersion":"1.0.0","code":7,"msg":"/etc/cni/tuning/allowlist.conf:1: \"(bad\" is not a valid regular expression"}'
+	fails_with '{"cniVersion":"1.0.0","code":7,"msg":"/etc/cni/tuning/allowlist.conf:1: \"(bad\" is not a valid regular expression"}'
 	is "$(sysctl_in "$NS" net.core.somaxconn)" 300
 	# no sysctls: the allowlist is not consulted
 	tn ADD "$(tconf '.mtu = 1400')"
@@ -384,7 +376,7 @@ refused() {
 	del_twice "$(tconf)"
 	del_twice "$(tconf 'del(.prevResult)')"
 	tn DEL "$(tconf '.dataDir = 3')"
-	err_is '{"cniVersion":"1.0.0","code":7,"msg":"dataDir: expected a string, got integer"}'
+	fails_with '{"cniVersion":"1.0.0","code":7,"msg":"dataDir: expected a string, got integer"}'
 }
 
 @test "DEL with the namespace gone, or CNI_NETNS empty: success, state file removed" {

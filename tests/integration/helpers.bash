@@ -33,6 +33,11 @@
 # assert_no_leftovers [-n NETNS] [NAME...]
 #                            fail if links other than lo and NAME... exist in the sandbox
 #                            root (or in NETNS)
+# bg NETNS CMD...            start CMD in NETNS in the background (holding none of bats' fds),
+#                            killed at teardown
+# is ACTUAL EXPECTED         equal strings, or print both and a diff and fail
+# err_is CODE TEXT...        the last `cni` call failed with exit 1 and error CODE, its msg
+#                            containing every TEXT
 # cni_chain CMD CONFLIST ID [RUNTIME_CONFIG] [CNI_PATH]
 #                            run CMD (ADD, CHECK, DEL) for container ID (netns ID, eth0)
 #                            through the conflist file like libcni: each plugin gets its
@@ -234,4 +239,39 @@ _cnet_plugin_path() {
 		[[ -x $d/$1 ]] && { echo "$d/$1"; return; }
 	done
 	echo "/nonexistent/$1"
+}
+
+bg() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@" </dev/null >/dev/null 2>&1 3>&- &
+	track_pid $!
+}
+
+is() {
+	[[ "$1" == "$2" ]] || {
+		printf 'is: got:\n%s\n--- expected:\n%s\n--- diff:\n' "$1" "$2" >&2
+		diff <(printf '%s\n' "$2") <(printf '%s\n' "$1") >&2 || true
+		return 1
+	}
+}
+
+err_is() {
+	local code=$1 t msg
+	shift
+	[ "$status" -eq 1 ] || {
+		echo "err_is: exit status $status, expected 1: $output" >&2
+		return 1
+	}
+	[ "$(jq -r .code <<<"$output")" = "$code" ] || {
+		echo "err_is: code $(jq -r .code <<<"$output"), expected $code: $output" >&2
+		return 1
+	}
+	msg=$(jq -r .msg <<<"$output")
+	for t in "$@"; do
+		[[ $msg == *"$t"* ]] || {
+			echo "err_is: msg does not contain \"$t\": $msg" >&2
+			return 1
+		}
+	done
 }
