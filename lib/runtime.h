@@ -94,7 +94,8 @@ int cnet_conflist_load(const char *path, struct cnet_conflist **out, struct cnet
 int cnet_conflist_each(const struct cnet_rt *rt,
 		       int (*cb)(const struct cnet_conflist *cl, void *arg), void *arg,
 		       struct cnet_err *err);
-/* The list named name (the first file, in file-name order, whose "name" it is). -ENOENT with
+/* The list named name (the first file, in file-name order, whose "name" it is; as libcni's
+ * LoadConfList the .conflist files come before the .conf and .json ones). -ENOENT with
  * err "no network named X in DIR" (code 7) when there is none. */
 int cnet_conflist_find(const struct cnet_rt *rt, const char *name, struct cnet_conflist **out,
 		       struct cnet_err *err);
@@ -115,16 +116,18 @@ struct cnet_attachment {
 int cnet_rt_add(const struct cnet_rt *rt, const struct cnet_conflist *cl,
 		const struct cnet_attachment *a, json_t **result, struct cnet_err *err);
 /* DEL in reverse, prevResult from the cache when there is one; the cache entry is removed when
- * every plugin succeeded. capability_args NULL: the cached ones are used. */
+ * every plugin succeeded (an unreadable entry is removed first, as libcni). capability_args or
+ * cni_args NULL: the cached ones are used (also for CHECK). */
 int cnet_rt_del(const struct cnet_rt *rt, const struct cnet_conflist *cl,
 		const struct cnet_attachment *a, struct cnet_err *err);
 /* CHECK (cniVersion >= 0.4.0, not disableCheck): -ENOENT (code 3) without a cached result. */
 int cnet_rt_check(const struct cnet_rt *rt, const struct cnet_conflist *cl,
 		  const struct cnet_attachment *a, struct cnet_err *err);
-/* GC (1.1.0; a list with an older version: nothing to do, 0): every plugin gets the valid
- * attachments, here the cached attachments of the network whose netns still exists plus
- * extra (may be NULL / 0). Cache entries of the network whose netns is gone are DELeted first
- * (as a runtime that lost a container would), then GC runs. */
+/* GC (disableGC: nothing to do, 0). Cache entries of the network whose netns is gone (and
+ * that are not in extra) are DELeted first, for any version, as libcni's GCNetworkList does;
+ * then, for 1.1.0, every plugin gets GC with the valid attachments: the cached attachments
+ * of the network whose netns still exists (or that record none) plus extra (may be NULL / 0).
+ * Every step runs; the first error is returned. */
 int cnet_rt_gc(const struct cnet_rt *rt, const struct cnet_conflist *cl,
 	       const struct cnet_attachment *extra, size_t n_extra, struct cnet_err *err);
 /* STATUS (1.1.0): 0 when every plugin is ready, else the first plugin's error. */
@@ -141,6 +144,12 @@ struct cnet_cached {
 	char *path;                /* the cache file */
 };
 void cnet_cached_free(struct cnet_cached *c);
+static inline void cnet_cached_freep(struct cnet_cached **c)
+{
+	if (*c)
+		cnet_cached_free(*c);
+}
+#define cleanup_cached __attribute__((cleanup(cnet_cached_freep)))
 
 /* Every cache entry (of network net, or all when NULL), in file-name order. Files that are not
  * cniCacheV1 JSON are skipped. cb returns 0 to go on. */
