@@ -3,6 +3,8 @@
 #ifndef CNET_NETNS_H
 #define CNET_NETNS_H
 
+#include <stddef.h>
+
 #include "err.h"
 
 /*
@@ -23,5 +25,15 @@ int netns_run(int netns_fd, int (*fn)(void *arg, struct cnet_err *err), void *ar
 
 /* True when netns_fd is the namespace the caller is in now. */
 int netns_is_current(int netns_fd);
+
+/* ---- named namespaces (lib/netns_named.c), as `ip netns add/del` keeps them --------------- */
+#define NETNS_RUN_DIR "/run/netns"   /* CNET_NETNS_DIR overrides it (tests) */
+/* The path of the named namespace: -EINVAL for a name with '/' (or "", ".", ".."). */
+int netns_path(const char *name, char *path, size_t len);
+/* Create a new, empty network namespace pinned at <dir>/name (path receives it). An existing
+ * name: CNET_ERR_CONFLICT. The caller's own namespace does not change. */
+int netns_create(const char *name, char *path, size_t len, struct cnet_err *err);
+/* Unpin and remove it (gone already: 0). The namespace dies with its last process. */
+int netns_delete(const char *name, struct cnet_err *err);
 
 #endif

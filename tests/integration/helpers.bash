@@ -242,9 +242,9 @@ _cnet_plugin_path() {
 }
 
 bg() {
-	local ns=$1
+	local where=$1
 	shift
-	ip netns exec "$ns" "$@" </dev/null >/dev/null 2>&1 3>&- &
+	ip netns exec "$where" "$@" </dev/null >/dev/null 2>&1 3>&- &
 	track_pid $!
 }
 
