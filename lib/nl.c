@@ -35,51 +35,7 @@
 #include <netlink/route/route.h>
 
 #include "cleanup.h"
-
-struct cnet_nl {
-	struct nl_sock *sk;
-	int kerr;          /* errno of the kernel's NLMSG_ERROR for the last request, 0 if none */
-	char ext_msg[256]; /* its extended-ack text, "" if none */
-};
-
-/* ---- cleanup shorthands for libnl objects (each put/free accepts only non-NULL here) ---- */
-
-static inline void link_putp(struct rtnl_link **p)
-{
-	if (*p)
-		rtnl_link_put(*p);
-}
-static inline void addr_putp(struct rtnl_addr **p)
-{
-	if (*p)
-		rtnl_addr_put(*p);
-}
-static inline void route_putp(struct rtnl_route **p)
-{
-	if (*p)
-		rtnl_route_put(*p);
-}
-static inline void nladdr_putp(struct nl_addr **p)
-{
-	if (*p)
-		nl_addr_put(*p);
-}
-static inline void msg_freep(struct nl_msg **p)
-{
-	if (*p)
-		nlmsg_free(*p);
-}
-static inline void cache_freep(struct nl_cache **p)
-{
-	if (*p)
-		nl_cache_free(*p);
-}
-#define cleanup_link __attribute__((cleanup(link_putp)))
-#define cleanup_addr __attribute__((cleanup(addr_putp)))
-#define cleanup_route __attribute__((cleanup(route_putp)))
-#define cleanup_nladdr __attribute__((cleanup(nladdr_putp)))
-#define cleanup_msg __attribute__((cleanup(msg_freep)))
-#define cleanup_cache __attribute__((cleanup(cache_freep)))
+#include "nl_int.h"
 
 /* ---- errors ------------------------------------------------------------------------------ */
 
@@ -121,9 +77,9 @@ static int nle_errno(int nle)
  * The boundary: turn a libnl return value into 0 or a negative errno, right after the call.
  * The kernel's own errno is preferred when it sent one, because libnl's mapping loses
  * information (ENODEV, ENOENT and ESRCH all become NLE_OBJ_NOTFOUND). The extended-ack text is
- * kept for nl_fail() only when it belongs to this failure.
+ * kept for cnetnl_fail() only when it belongs to this failure.
  */
-static int nl_errno(struct cnet_nl *nl, int ret)
+int cnetnl_errno(struct cnet_nl *nl, int ret)
 {
 	int kerr = nl->kerr;
 
@@ -136,8 +92,7 @@ static int nl_errno(struct cnet_nl *nl, int ret)
 }
 
 /* Fill err with "<what>: <strerror> (kernel: <ext-ack text>)"; e is a negative errno. */
-__attribute__((format(printf, 4, 5))) static int nl_fail(struct cnet_nl *nl, int e,
-							  struct cnet_err *err, const char *fmt, ...)
+int cnetnl_fail(struct cnet_nl *nl, int e, struct cnet_err *err, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -186,13 +141,13 @@ static int on_send(struct nl_msg *msg, void *arg)
 }
 
 /* Send a hand-built request and wait for the kernel's acknowledgement. */
-static int nl_request(struct cnet_nl *nl, struct nl_msg *msg)
+int cnetnl_request(struct cnet_nl *nl, struct nl_msg *msg)
 {
 	int ret = nl_send_auto(nl->sk, msg);
 
 	if (ret >= 0)
 		ret = nl_wait_for_ack(nl->sk);
-	return nl_errno(nl, ret);
+	return cnetnl_errno(nl, ret);
 }
 
 /* ---- socket ------------------------------------------------------------------------------ */
@@ -262,7 +217,7 @@ void cnet_nl_close(struct cnet_nl *nl)
 
 /* ---- links ------------------------------------------------------------------------------- */
 
-static int check_ifname(const char *name, struct cnet_err *err)
+int cnetnl_check_ifname(const char *name, struct cnet_err *err)
 {
 	if (!name || !name[0] || strlen(name) >= IF_NAMESIZE)
 		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, EINVAL,
@@ -298,14 +253,14 @@ static int link_lookup(struct cnet_nl *nl, int ifindex, const char *name, struct
 		       struct cnet_err *err)
 {
 	cleanup_link struct rtnl_link *l = NULL;
-	int ret = nl_errno(nl, rtnl_link_get_kernel(nl->sk, ifindex, name, &l));
+	int ret = cnetnl_errno(nl, rtnl_link_get_kernel(nl->sk, ifindex, name, &l));
 
 	if (ret < 0) {
 		if (ret == -ENODEV)
 			return -ENODEV;
 		if (name)
-			return nl_fail(nl, ret, err, "look up link \"%s\"", name);
-		return nl_fail(nl, ret, err, "look up link %d", ifindex);
+			return cnetnl_fail(nl, ret, err, "look up link \"%s\"", name);
+		return cnetnl_fail(nl, ret, err, "look up link %d", ifindex);
 	}
 	link_fill(l, out);
 	return 0;
@@ -314,7 +269,7 @@ static int link_lookup(struct cnet_nl *nl, int ifindex, const char *name, struct
 int cnet_nl_link_get(struct cnet_nl *nl, const char *name, struct cnet_link *out,
 		     struct cnet_err *err)
 {
-	int ret = check_ifname(name, err);
+	int ret = cnetnl_check_ifname(name, err);
 
 	return ret < 0 ? ret : link_lookup(nl, 0, name, out, err);
 }
@@ -328,14 +283,14 @@ int cnet_nl_link_get_by_index(struct cnet_nl *nl, int ifindex, struct cnet_link 
 }
 
 /* Apply the attributes set in chg to link ifindex (RTM_NEWLINK, or RTM_SETLINK as fallback). */
-static int link_change(struct cnet_nl *nl, int ifindex, struct rtnl_link *chg)
+int cnetnl_link_change(struct cnet_nl *nl, int ifindex, struct rtnl_link *chg)
 {
 	cleanup_link struct rtnl_link *orig = rtnl_link_alloc();
 
 	if (!orig)
 		return -ENOMEM;
 	rtnl_link_set_ifindex(orig, ifindex);
-	return nl_errno(nl, rtnl_link_change(nl->sk, orig, chg, 0));
+	return cnetnl_errno(nl, rtnl_link_change(nl->sk, orig, chg, 0));
 }
 
 static int link_set_flag(struct cnet_nl *nl, int ifindex, unsigned flag, bool on)
@@ -348,7 +303,7 @@ static int link_set_flag(struct cnet_nl *nl, int ifindex, unsigned flag, bool on
 		rtnl_link_set_flags(chg, flag);
 	else
 		rtnl_link_unset_flags(chg, flag);
-	return link_change(nl, ifindex, chg);
+	return cnetnl_link_change(nl, ifindex, chg);
 }
 
 int cnet_nl_link_set_up(struct cnet_nl *nl, int ifindex, bool up, struct cnet_err *err)
@@ -356,7 +311,7 @@ int cnet_nl_link_set_up(struct cnet_nl *nl, int ifindex, bool up, struct cnet_er
 	int ret = link_set_flag(nl, ifindex, IFF_UP, up);
 
 	if (ret < 0)
-		return nl_fail(nl, ret, err, "set link %d %s", ifindex, up ? "up" : "down");
+		return cnetnl_fail(nl, ret, err, "set link %d %s", ifindex, up ? "up" : "down");
 	return 0;
 }
 
@@ -367,7 +322,7 @@ static int link_set_mode(struct cnet_nl *nl, int ifindex, unsigned flag, const c
 	int ret = link_set_flag(nl, ifindex, flag, on);
 
 	if (ret < 0)
-		return nl_fail(nl, ret, err, "%s %s mode on link %d", on ? "enable" : "disable",
+		return cnetnl_fail(nl, ret, err, "%s %s mode on link %d", on ? "enable" : "disable",
 			       mode, ifindex);
 	return 0;
 }
@@ -391,7 +346,7 @@ static int link_set_uint(struct cnet_nl *nl, int ifindex,
 	if (!chg)
 		return -ENOMEM;
 	set(chg, value);
-	return link_change(nl, ifindex, chg);
+	return cnetnl_link_change(nl, ifindex, chg);
 }
 
 int cnet_nl_link_set_mtu(struct cnet_nl *nl, int ifindex, unsigned mtu, struct cnet_err *err)
@@ -399,7 +354,7 @@ int cnet_nl_link_set_mtu(struct cnet_nl *nl, int ifindex, unsigned mtu, struct c
 	int ret = link_set_uint(nl, ifindex, rtnl_link_set_mtu, mtu);
 
 	if (ret < 0)
-		return nl_fail(nl, ret, err, "set MTU %u on link %d", mtu, ifindex);
+		return cnetnl_fail(nl, ret, err, "set MTU %u on link %d", mtu, ifindex);
 	return 0;
 }
 
@@ -409,7 +364,7 @@ int cnet_nl_link_set_txqlen(struct cnet_nl *nl, int ifindex, unsigned txqlen,
 	int ret = link_set_uint(nl, ifindex, rtnl_link_set_txqlen, txqlen);
 
 	if (ret < 0)
-		return nl_fail(nl, ret, err, "set transmit queue length %u on link %d", txqlen,
+		return cnetnl_fail(nl, ret, err, "set transmit queue length %u on link %d", txqlen,
 			       ifindex);
 	return 0;
 }
@@ -421,10 +376,10 @@ int cnet_nl_link_set_master(struct cnet_nl *nl, int ifindex, int master, struct 
 
 	if (chg) {
 		rtnl_link_set_master(chg, master); /* 0 = IFLA_MASTER 0: release from the bridge */
-		ret = link_change(nl, ifindex, chg);
+		ret = cnetnl_link_change(nl, ifindex, chg);
 	}
 	if (ret < 0)
-		return nl_fail(nl, ret, err, "set master of link %d to %d", ifindex, master);
+		return cnetnl_fail(nl, ret, err, "set master of link %d to %d", ifindex, master);
 	return 0;
 }
 
@@ -437,10 +392,10 @@ int cnet_nl_link_set_mac(struct cnet_nl *nl, int ifindex, const uint8_t mac[6],
 
 	if (chg && a) {
 		rtnl_link_set_addr(chg, a);
-		ret = link_change(nl, ifindex, chg);
+		ret = cnetnl_link_change(nl, ifindex, chg);
 	}
 	if (ret < 0)
-		return nl_fail(nl, ret, err,
+		return cnetnl_fail(nl, ret, err,
 			       "set MAC address %02x:%02x:%02x:%02x:%02x:%02x on link %d", mac[0],
 			       mac[1], mac[2], mac[3], mac[4], mac[5], ifindex);
 	return 0;
@@ -453,12 +408,12 @@ int cnet_nl_link_del(struct cnet_nl *nl, int ifindex, struct cnet_err *err)
 
 	if (l) {
 		rtnl_link_set_ifindex(l, ifindex);
-		ret = nl_errno(nl, rtnl_link_delete(nl->sk, l));
+		ret = cnetnl_errno(nl, rtnl_link_delete(nl->sk, l));
 	}
 	if (ret < 0) {
 		if (ret == -ENODEV)
 			return -ENODEV;
-		return nl_fail(nl, ret, err, "delete link %d", ifindex);
+		return cnetnl_fail(nl, ret, err, "delete link %d", ifindex);
 	}
 	return 0;
 }
@@ -473,16 +428,16 @@ int cnet_nl_veth_create(struct cnet_nl *nl, const char *host_name, const char *p
 			int peer_netns_fd, unsigned mtu, const uint8_t *peer_mac,
 			struct cnet_err *err)
 {
-	int ret = check_ifname(host_name, err);
+	int ret = cnetnl_check_ifname(host_name, err);
 
-	if (ret < 0 || (ret = check_ifname(peer_name, err)) < 0)
+	if (ret < 0 || (ret = cnetnl_check_ifname(peer_name, err)) < 0)
 		return ret;
 	cleanup_link struct rtnl_link *host = rtnl_link_veth_alloc();
 	cleanup_link struct rtnl_link *peer = host ? rtnl_link_veth_get_peer(host) : NULL;
 	cleanup_nladdr struct nl_addr *mac = peer_mac ? nl_addr_build(AF_LLC, peer_mac, 6) : NULL;
 
 	if (!peer || (peer_mac && !mac))
-		return nl_fail(nl, -ENOMEM, err, "create veth \"%s\"", host_name);
+		return cnetnl_fail(nl, -ENOMEM, err, "create veth \"%s\"", host_name);
 	rtnl_link_set_name(host, host_name);
 	rtnl_link_set_name(peer, peer_name);
 	if (mtu) {
@@ -493,9 +448,9 @@ int cnet_nl_veth_create(struct cnet_nl *nl, const char *host_name, const char *p
 		rtnl_link_set_addr(peer, mac);
 	if (peer_netns_fd >= 0)
 		rtnl_link_set_ns_fd(peer, peer_netns_fd);
-	ret = nl_errno(nl, rtnl_link_add(nl->sk, host, NLM_F_CREATE | NLM_F_EXCL));
+	ret = cnetnl_errno(nl, rtnl_link_add(nl->sk, host, NLM_F_CREATE | NLM_F_EXCL));
 	if (ret < 0)
-		return nl_fail(nl, ret, err, "create veth \"%s\" (peer \"%s\")", host_name,
+		return cnetnl_fail(nl, ret, err, "create veth \"%s\" (peer \"%s\")", host_name,
 			       peer_name);
 	return 0;
 }
@@ -545,13 +500,13 @@ static int bridge_newlink(struct cnet_nl *nl, int ifindex, const char *name, uns
 		nla_nest_end(msg, data);
 	}
 	nla_nest_end(msg, info);
-	return nl_request(nl, msg);
+	return cnetnl_request(nl, msg);
 }
 
 int cnet_nl_bridge_ensure(struct cnet_nl *nl, const char *name, unsigned mtu, bool vlan_filtering,
 			  struct cnet_link *out, struct cnet_err *err)
 {
-	int ret = check_ifname(name, err);
+	int ret = cnetnl_check_ifname(name, err);
 
 	if (ret < 0)
 		return ret;
@@ -562,7 +517,7 @@ int cnet_nl_bridge_ensure(struct cnet_nl *nl, const char *name, unsigned mtu, bo
 				    "create bridge \"%s\" with VLAN filtering (the kernel may lack "
 				    "CONFIG_BRIDGE_VLAN_FILTERING)", name);
 	if (ret < 0 && ret != -EEXIST)
-		return nl_fail(nl, ret, err, "create bridge \"%s\"", name);
+		return cnetnl_fail(nl, ret, err, "create bridge \"%s\"", name);
 	ret = link_lookup(nl, 0, name, out, err);
 	if (ret == -ENODEV)
 		return cnet_err_set(err, CNET_ERR_KERNEL, ENODEV,
@@ -574,7 +529,7 @@ int cnet_nl_bridge_ensure(struct cnet_nl *nl, const char *name, unsigned mtu, bo
 				    "\"%s\" exists and is not a bridge (kind \"%s\")", name,
 				    out->kind);
 	if (vlan_filtering && (ret = bridge_newlink(nl, out->ifindex, NULL, 0, true)) < 0)
-		return nl_fail(nl, ret, err, "enable VLAN filtering on bridge \"%s\"", name);
+		return cnetnl_fail(nl, ret, err, "enable VLAN filtering on bridge \"%s\"", name);
 	if (!out->up) {
 		ret = cnet_nl_link_set_up(nl, out->ifindex, true, err);
 		if (ret < 0)
@@ -599,10 +554,10 @@ int cnet_nl_bridge_port_set_hairpin(struct cnet_nl *nl, int ifindex, bool on, st
 			 : rtnl_link_bridge_unset_flags(chg, RTNL_BRIDGE_HAIRPIN_MODE);
 		if (ret >= 0)
 			ret = rtnl_link_change(nl->sk, orig, chg, 0);
-		ret = nl_errno(nl, ret);
+		ret = cnetnl_errno(nl, ret);
 	}
 	if (ret < 0)
-		return nl_fail(nl, ret, err, "%s hairpin mode on bridge port %d",
+		return cnetnl_fail(nl, ret, err, "%s hairpin mode on bridge port %d",
 			       on ? "enable" : "disable", ifindex);
 	return 0;
 }
@@ -619,10 +574,10 @@ int cnet_nl_bridge_port_set_isolated(struct cnet_nl *nl, int ifindex, bool on,
 	if (msg && (pi = nla_nest_start(msg, IFLA_PROTINFO | NLA_F_NESTED)) &&
 	    nla_put_u8(msg, IFLA_BRPORT_ISOLATED, on) >= 0) {
 		nla_nest_end(msg, pi);
-		ret = nl_request(nl, msg);
+		ret = cnetnl_request(nl, msg);
 	}
 	if (ret < 0)
-		return nl_fail(nl, ret, err, "%s isolation of bridge port %d",
+		return cnetnl_fail(nl, ret, err, "%s isolation of bridge port %d",
 			       on ? "enable" : "disable", ifindex);
 	return 0;
 }
@@ -665,12 +620,12 @@ static int vlan_change(struct cnet_nl *nl, int type, int ifindex, uint16_t vid, 
 				    "%s VLAN %u-%u on link %d: VLAN IDs are 1 to 4094", op, vid,
 				    vid_end, ifindex);
 	cleanup_msg struct nl_msg *msg = vlan_msg(type, ifindex, vid, vid_end, flags, self);
-	int ret = msg ? nl_request(nl, msg) : -ENOMEM;
+	int ret = msg ? cnetnl_request(nl, msg) : -ENOMEM;
 
 	if (ret < 0) {
 		if (vid_end == vid)
-			return nl_fail(nl, ret, err, "%s VLAN %u on link %d", op, vid, ifindex);
-		return nl_fail(nl, ret, err, "%s VLANs %u-%u on link %d", op, vid, vid_end,
+			return cnetnl_fail(nl, ret, err, "%s VLAN %u on link %d", op, vid, ifindex);
+		return cnetnl_fail(nl, ret, err, "%s VLANs %u-%u on link %d", op, vid, vid_end,
 			       ifindex);
 	}
 	return 0;
@@ -774,11 +729,11 @@ int cnet_nl_addr_add(struct cnet_nl *nl, int ifindex, const struct ipnet *addr, 
 			rtnl_addr_set_flags(a, IFA_F_NODAD);
 		ret = addr_set_broadcast(a, addr);
 		if (ret == 0)
-			ret = nl_errno(nl, rtnl_addr_add(nl->sk, a, NLM_F_EXCL));
+			ret = cnetnl_errno(nl, rtnl_addr_add(nl->sk, a, NLM_F_EXCL));
 	}
 	if (ret < 0) {
 		char buf[IPNET_STRLEN];
-		return nl_fail(nl, ret, err, "add address %s to link %d", fmt_ipnet(addr, buf),
+		return cnetnl_fail(nl, ret, err, "add address %s to link %d", fmt_ipnet(addr, buf),
 			       ifindex);
 	}
 	return 0;
@@ -792,13 +747,13 @@ int cnet_nl_addr_del(struct cnet_nl *nl, int ifindex, const struct ipnet *addr,
 				    "delete address from link %d: not an IPv4/IPv6 prefix",
 				    ifindex);
 	cleanup_addr struct rtnl_addr *a = addr_template(ifindex, addr);
-	int ret = a ? nl_errno(nl, rtnl_addr_delete(nl->sk, a, 0)) : -ENOMEM;
+	int ret = a ? cnetnl_errno(nl, rtnl_addr_delete(nl->sk, a, 0)) : -ENOMEM;
 
 	if (ret < 0) {
 		if (ret == -EADDRNOTAVAIL)
 			return -EADDRNOTAVAIL;
 		char buf[IPNET_STRLEN];
-		return nl_fail(nl, ret, err, "delete address %s from link %d",
+		return cnetnl_fail(nl, ret, err, "delete address %s from link %d",
 			       fmt_ipnet(addr, buf), ifindex);
 	}
 	return 0;
@@ -818,13 +773,13 @@ static int addr_cache_of(struct cnet_nl *nl, int ifindex, int family, struct nl_
 	int ret = nl_cache_alloc_name("route/addr", out);
 
 	if (ret < 0)
-		return nl_errno(nl, ret);
+		return cnetnl_errno(nl, ret);
 	(void)setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &on, sizeof(on));
 	ret = nl_send_simple(nl->sk, RTM_GETADDR, NLM_F_DUMP, &ifa, sizeof(ifa));
 	(void)setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &off, sizeof(off));
 	if (ret >= 0)
 		ret = nl_cache_pickup(nl->sk, *out);
-	return ret < 0 ? nl_errno(nl, ret) : 0;
+	return ret < 0 ? cnetnl_errno(nl, ret) : 0;
 }
 
 int cnet_nl_addr_dad_state(struct cnet_nl *nl, int ifindex, int *tentative, int *failed,
@@ -834,7 +789,7 @@ int cnet_nl_addr_dad_state(struct cnet_nl *nl, int ifindex, int *tentative, int 
 	int ret = addr_cache_of(nl, ifindex, AF_INET6, &cache);
 
 	if (ret < 0)
-		return nl_fail(nl, ret, err, "list addresses of link %d", ifindex);
+		return cnetnl_fail(nl, ret, err, "list addresses of link %d", ifindex);
 	*tentative = *failed = 0;
 	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
 		struct rtnl_addr *a = (struct rtnl_addr *)o;
@@ -857,13 +812,13 @@ int cnet_nl_addr_list(struct cnet_nl *nl, int ifindex, int family, struct ipnet 
 	int ret = addr_cache_of(nl, ifindex, family, &cache);
 
 	if (ret < 0)
-		return nl_fail(nl, ret, err, "list addresses of link %d", ifindex);
+		return cnetnl_fail(nl, ret, err, "list addresses of link %d", ifindex);
 	int total = nl_cache_nitems(cache);
 	cleanup_free struct ipnet *v = calloc(total > 0 ? (size_t)total : 1, sizeof(*v));
 	size_t count = 0;
 
 	if (!v)
-		return nl_fail(nl, -ENOMEM, err, "list addresses of link %d", ifindex);
+		return cnetnl_fail(nl, -ENOMEM, err, "list addresses of link %d", ifindex);
 	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
 		struct rtnl_addr *a = (struct rtnl_addr *)o;
 		int fam = rtnl_addr_get_family(a);
@@ -967,11 +922,11 @@ static int route_change(struct cnet_nl *nl, const struct cnet_route *r, bool add
 	int ret = -ENOMEM;
 
 	if (rt)
-		ret = nl_errno(nl, add ? rtnl_route_add(nl->sk, rt, NLM_F_EXCL)
+		ret = cnetnl_errno(nl, add ? rtnl_route_add(nl->sk, rt, NLM_F_EXCL)
 				       : rtnl_route_delete(nl->sk, rt, 0));
 	if (ret < 0) {
 		char buf[IPNET_STRLEN + IPADDR_STRLEN + 32];
-		return nl_fail(nl, ret, err, "%s route %s", op, fmt_route(r, buf, sizeof(buf)));
+		return cnetnl_fail(nl, ret, err, "%s route %s", op, fmt_route(r, buf, sizeof(buf)));
 	}
 	return 0;
 }
@@ -1027,16 +982,16 @@ int cnet_nl_route_list(struct cnet_nl *nl, int family, int ifindex, struct cnet_
 		       size_t *n, struct cnet_err *err)
 {
 	cleanup_cache struct nl_cache *cache = NULL;
-	int ret = nl_errno(nl, rtnl_route_alloc_cache(nl->sk, family, 0, &cache));
+	int ret = cnetnl_errno(nl, rtnl_route_alloc_cache(nl->sk, family, 0, &cache));
 
 	if (ret < 0)
-		return nl_fail(nl, ret, err, "list routes");
+		return cnetnl_fail(nl, ret, err, "list routes");
 	int total = nl_cache_nitems(cache);
 	cleanup_free struct cnet_route *v = calloc(total > 0 ? (size_t)total : 1, sizeof(*v));
 	size_t count = 0;
 
 	if (!v)
-		return nl_fail(nl, -ENOMEM, err, "list routes");
+		return cnetnl_fail(nl, -ENOMEM, err, "list routes");
 	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
 		if ((int)count < total && route_from((struct rtnl_route *)o, ifindex, &v[count]))
 			count++;
