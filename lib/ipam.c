@@ -198,6 +198,87 @@ static int delegate_error(const char *type, const char *command, const char *out
 	return -EIO;
 }
 
+/* ---- in-process IPAM ---------------------------------------------------------------------- */
+
+#define IPAM_LINKED_MAX 4
+static const struct cni_plugin *linked[IPAM_LINKED_MAX];
+
+void ipam_link(const struct cni_plugin *p)
+{
+	for (size_t i = 0; i < IPAM_LINKED_MAX; i++)
+		if (!linked[i] || linked[i] == p) {
+			linked[i] = p;
+			return;
+		}
+}
+
+/* The linked plugin of this type, if bin (found on CNI_PATH) is its sibling binary. */
+static const struct cni_plugin *linked_for(const char *type, const char *bin)
+{
+	const struct cni_plugin *p = NULL;
+	for (size_t i = 0; i < IPAM_LINKED_MAX && linked[i] && !p; i++)
+		if (!strcmp(linked[i]->name, type))
+			p = linked[i];
+	const char *off = getenv("CNET_IPAM_EXEC");
+	if (!p || (off && !strcmp(off, "1")))
+		return NULL;
+	char self[4096], sibling[4096], found[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return NULL;
+	self[n] = '\0';
+	char *slash = strrchr(self, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	if ((size_t)snprintf(sibling, sizeof(sibling), "%s/%s", self, type) >= sizeof(sibling) ||
+	    !realpath(bin, found))
+		return NULL;
+	char sib_real[4096];
+	return realpath(sibling, sib_real) && !strcmp(sib_real, found) ? p : NULL;
+}
+
+static int run_linked(const struct cni_plugin *p, const struct cni_args *a, const char *command,
+		      struct cni_result **out, struct cnet_err *err)
+{
+	struct cni_args d = *a;   /* what an exec would have parsed from the same input */
+	d.command = command;
+	int r;
+	cleanup_result struct cni_result *res = NULL;
+	if (!strcmp(command, "ADD")) {
+		d.cmd = CNI_CMD_ADD;
+		r = p->add(&d, &res, err);
+	} else if (!strcmp(command, "DEL")) {
+		d.cmd = CNI_CMD_DEL;
+		r = p->del(&d, err);
+	} else if (!strcmp(command, "CHECK")) {
+		d.cmd = CNI_CMD_CHECK;
+		r = p->check(&d, err);
+	} else if (!strcmp(command, "GC")) {
+		d.cmd = CNI_CMD_GC;
+		r = p->gc ? p->gc(&d, err) : 0;
+	} else {
+		d.cmd = CNI_CMD_STATUS;
+		r = p->status ? p->status(&d, err) : 0;
+	}
+	if (r < 0) {
+		cnet_err_prefix(err, "ipam %s %s", p->name, command);
+		return -EIO;
+	}
+	if (!out)
+		return 0;
+	/* the result as the exec'd plugin would have printed it, and as it would be read back */
+	json_auto_t *o = res ? cni_result_to_json(res, a->version) : NULL;
+	*out = o ? cni_result_parse(o, "ipam result", err) : NULL;
+	if (!*out) {
+		if (!o)
+			cnet_err_set(err, CNET_ERR_IPAM, 0, "no result");
+		cnet_err_prefix(err, "ipam %s %s", p->name, command);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int ipam_exec(const struct cni_args *a, const char *type, const char *command,
 	      struct cni_result **out, struct cnet_err *err)
 {
@@ -205,6 +286,11 @@ int ipam_exec(const struct cni_args *a, const char *type, const char *command,
 	int r = cnet_find_plugin(a->path, type, bin, sizeof(bin), err);
 	if (r < 0)
 		return r;
+	const struct cni_plugin *p = linked_for(type, bin);
+	if (p) {
+		cnet_log_debug("ipam: %s %s in this process", type, command);
+		return run_linked(p, a, command, out, err);
+	}
 	cleanup_free char **env = delegate_env(command);
 	cleanup_free char *stdout_buf = NULL;
 	size_t len = 0;

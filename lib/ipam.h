@@ -20,6 +20,17 @@ int ipam_conf_type(json_t *config, const char **type, struct cnet_err *err);
 int ipam_exec(const struct cni_args *a, const char *type, const char *command,
 	      struct cni_result **out, struct cnet_err *err);
 
+/*
+ * In-process IPAM. A main plugin may link an IPAM plugin of cnet's (host-local) and register
+ * it; ipam_exec() then calls it in this process instead of exec'ing it — only when the binary
+ * CNI_PATH names for that type is the one next to the running executable (this build of
+ * cnet's own): a foreign or another version's host-local is still exec'd. The delegate gets
+ * the very arguments an exec would have given it (the same config and environment), its
+ * result goes through the same JSON emission and parsing, its errors get the same "ipam <type>
+ * <command>" prefix: nothing but the fork and exec changes. CNET_IPAM_EXEC=1 turns it off.
+ */
+void ipam_link(const struct cni_plugin *p);
+
 /* Low level: run bin with env and stdin_data; collects stdout. Exit status in *status. */
 int cnet_exec_plugin(const char *bin, char *const envp[], const char *stdin_data,
 		     size_t stdin_len, char **out, size_t *out_len, int *status,

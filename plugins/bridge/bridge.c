@@ -13,6 +13,7 @@
 #include "cni.h"
 #include "iface.h"
 #include "ipam.h"
+#include "../../ipam/host-local/host_local.h"
 #include "log.h"
 #include "masq.h"
 #include "nl.h"
@@ -362,5 +363,6 @@ static const struct cni_plugin bridge_plugin = {
 
 int main(int argc, char **argv)
 {
+	ipam_link(&host_local_plugin);   /* cnet's host-local, without an exec (lib/ipam.h) */
 	return cni_main(&bridge_plugin, argc, argv);
 }

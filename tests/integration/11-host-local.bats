@@ -488,3 +488,58 @@ err_json() {
 	[ "$status" -eq 1 ]
 	[ "$(jq -c '[.cniVersion, .code]' <<<"$output")" = '["1.0.0",1]' ]
 }
+
+# ---- the bridge runs cnet's host-local in its own process (lib/ipam.h) ------------------------
+
+# bridge_add ID NETNS [ENV...]: bridge ADD of ID on br-$SUFFIX with host-local (10.51.0.0/24),
+# ENV (VAR=value) in the environment; the output is in $output.
+bridge_add() {
+	local id=$1 netns=$2
+	shift 2
+	local bconf
+	bconf=$(conf '.type = "bridge" | .bridge = "br-'"$SUFFIX"'" | .isGateway = true
+		| .ipam.ranges = [[{subnet: "10.51.0.0/24"}]] | .ipam.routes = [{dst: "0.0.0.0/0"}]')
+	run env "$@" CNI_COMMAND=ADD CNI_CONTAINERID="$id" CNI_NETNS="$(ns_path "$netns")" \
+		CNI_IFNAME=eth0 CNI_PATH="${CNI_PATH_OVERRIDE:-$CNET_BIN}" "$CNET_BIN/bridge" <<<"$bconf"
+}
+
+@test "in process or exec'd, cnet's host-local gives the bridge the same result and leases" {
+	track_link "br-$SUFFIX"
+	make_ns "b1-$SUFFIX"
+	make_ns "b2-$SUFFIX"
+	bridge_add b1 "b1-$SUFFIX"
+	[ "$status" -eq 0 ]
+	local inproc=$output
+	bridge_add b2 "b2-$SUFFIX" CNET_IPAM_EXEC=1
+	[ "$status" -eq 0 ]
+	# the same shape: only the address, the MACs, the veth and the sandbox differ
+	local norm='del(.interfaces[].mac) | .interfaces[1].name = "V" | .interfaces[2].sandbox = "S"
+		| .ips[].address |= sub("\\.[0-9]+/"; ".X/")'
+	json_eq "$(jq -c "$norm" <<<"$inproc")" "$(jq -c "$norm" <<<"$output")"
+	# the reference's lease format, "<id>\r\n<ifname>", whoever wrote it
+	[ "$(cat "$DATA_DIR/$NET/10.51.0.2")" = $'b1\r\neth0' ]
+	[ "$(cat "$DATA_DIR/$NET/10.51.0.3")" = $'b2\r\neth0' ]
+}
+
+@test "a host-local that is not this build's (first on CNI_PATH) is exec'd, not run in process" {
+	track_link "br-$SUFFIX"
+	make_ns "b1-$SUFFIX"
+	local other=$BATS_TEST_TMPDIR/other
+	mkdir -p "$other"
+	# a foreign host-local: records that it ran, then does the real work
+	printf '#!/bin/sh\necho ran >>%s/ran\nexec %s/host-local\n' "$other" "$CNET_BIN" >"$other/host-local"
+	chmod +x "$other/host-local"
+	CNI_PATH_OVERRIDE=$other:$CNET_BIN bridge_add b1 "b1-$SUFFIX"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$other/ran")" = ran ]
+	# and errors read the same either way: the delegate's code, "ipam host-local ADD:" first
+	local bad='.ipam.ranges = [[{subnet: "10.51.0.0/24", rangeStart: "10.52.0.1"}]]'
+	run env CNI_COMMAND=ADD CNI_CONTAINERID=b9 CNI_NETNS="$(ns_path "b1-$SUFFIX")" CNI_IFNAME=eth9 \
+		CNI_PATH="$CNET_BIN" "$CNET_BIN/bridge" <<<"$(conf ".bridge = \"br-$SUFFIX\" | $bad")"
+	local inproc=$output
+	run env CNET_IPAM_EXEC=1 CNI_COMMAND=ADD CNI_CONTAINERID=b9 CNI_NETNS="$(ns_path "b1-$SUFFIX")" \
+		CNI_IFNAME=eth9 CNI_PATH="$CNET_BIN" "$CNET_BIN/bridge" <<<"$(conf ".bridge = \"br-$SUFFIX\" | $bad")"
+	[ "$status" -eq 1 ]
+	is "$inproc" "$output"
+	[[ $(jq -r .msg <<<"$output") == "ipam host-local ADD: "* ]]
+}
