@@ -78,7 +78,7 @@ $(LIBCNET): $(LIB_OBJS)
 # IPAM plugins that main plugins run in their own process (lib/ipam.h, ipam_link): an archive
 # of the IPAM's objects minus its main(), linked into the plugins listed in IPAM_USERS.
 IPAM_INPROC := ipam/host-local
-IPAM_USERS := plugins/bridge
+IPAM_USERS := plugins/bridge plugins/macvlan plugins/host-device
 IPAM_ARCHIVE := $(B)/lib/libcnet-ipam.a
 $(IPAM_ARCHIVE): $(foreach d,$(IPAM_INPROC),$(call plugin_objs,$(d)))
 	@mkdir -p $(dir $@)

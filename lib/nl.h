@@ -128,4 +128,57 @@ int cnet_nl_route_del(struct cnet_nl *nl, const struct cnet_route *r, struct cne
 int cnet_nl_route_list(struct cnet_nl *nl, int family, int ifindex, struct cnet_route **out,
 		       size_t *n, struct cnet_err *err);
 
+/* ---- macvlan (lib/nl_macvlan.c) ----------------------------------------------------------- */
+
+/* IFLA_MACVLAN_MODE values (the kernel's MACVLAN_MODE_*). */
+#define CNET_MACVLAN_PRIVATE 1u
+#define CNET_MACVLAN_VEPA 2u
+#define CNET_MACVLAN_BRIDGE 4u
+#define CNET_MACVLAN_PASSTHRU 8u
+
+struct cnet_macvlan {
+	const char *name;      /* the new link's name, in netns_fd */
+	int master;            /* ifindex of the parent, in nl's namespace */
+	int netns_fd;          /* the namespace the link is born in; -1 = nl's own */
+	uint32_t mode;         /* CNET_MACVLAN_* */
+	unsigned mtu;          /* 0 = the master's */
+	const uint8_t *mac;    /* NULL = random (passthru: the master's) */
+	uint32_t bcqueuelen;   /* broadcast queue length, 0 = the kernel's default */
+};
+
+/*
+ * Create a macvlan on m->master in one RTM_NEWLINK (NLM_F_EXCL): IFLA_LINK resolves in nl's
+ * namespace, IFLA_NET_NS_FD puts the new link straight into m->netns_fd under m->name, so
+ * only that namespace's names matter. The link stays down. -EEXIST when the name is taken.
+ */
+int cnet_nl_macvlan_create(struct cnet_nl *nl, const struct cnet_macvlan *m, struct cnet_err *err);
+/* The mode of macvlan ifindex. -ENODEV (err untouched) when absent, -EMEDIUMTYPE (err
+ * untouched) when the link is not a macvlan. */
+int cnet_nl_macvlan_get_mode(struct cnet_nl *nl, int ifindex, uint32_t *mode,
+			     struct cnet_err *err);
+
+/* ---- moving links between namespaces (lib/nl_move.c) -------------------------------------- */
+
+#define CNET_IFALIAS_MAX 256   /* the kernel's IFALIASZ, NUL included */
+
+/*
+ * Move link ifindex of nl's namespace into netns_fd in one RTM_NEWLINK (IFLA_NET_NS_FD, plus
+ * IFLA_IFNAME when new_name is set, IFLA_IFALIAS when alias is: "" clears it). The kernel
+ * moves the link (it goes down, its addresses and routes are dropped) and then renames it in
+ * the target: -EEXIST before anything changed when both its name and new_name are taken
+ * there, but a failed rename leaves it moved under its old name, so check new_name is free
+ * first and look for the link in both namespaces after a failure.
+ */
+int cnet_nl_link_move(struct cnet_nl *nl, int ifindex, int netns_fd, const char *new_name,
+		      const char *alias, struct cnet_err *err);
+/* Rename link ifindex (it must be down). -EEXIST when the name is taken. */
+int cnet_nl_link_set_name(struct cnet_nl *nl, int ifindex, const char *name,
+			  struct cnet_err *err);
+/* Set the link's alias (IFLA_IFALIAS); "" clears it. */
+int cnet_nl_link_set_alias(struct cnet_nl *nl, int ifindex, const char *alias,
+			   struct cnet_err *err);
+/* The link's alias into buf ("" when none). -ENODEV (err untouched) when the link is absent. */
+int cnet_nl_link_get_alias(struct cnet_nl *nl, int ifindex, char *buf, size_t len,
+			   struct cnet_err *err);
+
 #endif
