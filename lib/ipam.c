@@ -318,3 +318,12 @@ int ipam_exec(const struct cni_args *a, const char *type, const char *command,
 	}
 	return 0;
 }
+
+int ipam_status(const struct cni_args *a, struct cnet_err *err)
+{
+	const char *type;
+	int r = ipam_type(a, &type, err);
+	if (r < 0 || !type)
+		return r;
+	return ipam_exec(a, type, "STATUS", NULL, err);
+}

@@ -15,6 +15,9 @@ int ipam_type(const struct cni_args *a, const char **type, struct cnet_err *err)
 /* The same, from a plugin config object. */
 int ipam_conf_type(json_t *config, const char **type, struct cnet_err *err);
 
+/* STATUS of a main plugin that has nothing of its own to report: its IPAM's (0 without one). */
+int ipam_status(const struct cni_args *a, struct cnet_err *err);
+
 /* Run command ("ADD", "DEL", "CHECK", "GC", "STATUS") on the delegate. On ADD, *out receives
  * the parsed result (out may be NULL otherwise). */
 int ipam_exec(const struct cni_args *a, const char *type, const char *command,

@@ -342,15 +342,6 @@ static int br_gc_cmd(const struct cni_args *a, struct cnet_err *err)
 	return r;
 }
 
-static int br_status_cmd(const struct cni_args *a, struct cnet_err *err)
-{
-	const char *type;
-	int r = ipam_type(a, &type, err);
-	if (r < 0 || !type)
-		return r;
-	return ipam_exec(a, type, "STATUS", NULL, err);
-}
-
 static const struct cni_plugin bridge_plugin = {
 	.name = "bridge",
 	.about = "cnet bridge: veth pairs on a Linux bridge",
@@ -358,7 +349,7 @@ static const struct cni_plugin bridge_plugin = {
 	.del = br_del_cmd,
 	.check = br_check_cmd,
 	.gc = br_gc_cmd,
-	.status = br_status_cmd,
+	.status = ipam_status,   /* nothing of its own to report */
 };
 
 int main(int argc, char **argv)

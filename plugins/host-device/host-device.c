@@ -392,15 +392,6 @@ static int hd_gc_cmd(const struct cni_args *a, struct cnet_err *err)
 	return r;
 }
 
-static int hd_status_cmd(const struct cni_args *a, struct cnet_err *err)
-{
-	const char *type;
-	int r = ipam_type(a, &type, err);
-	if (r < 0 || !type)
-		return r;
-	return ipam_exec(a, type, "STATUS", NULL, err);
-}
-
 static const struct cni_plugin host_device_plugin = {
 	.name = "host-device",
 	.about = "cnet host-device: move a host interface into the container",
@@ -408,7 +399,7 @@ static const struct cni_plugin host_device_plugin = {
 	.del = hd_del_cmd,
 	.check = hd_check_cmd,
 	.gc = hd_gc_cmd,
-	.status = hd_status_cmd,
+	.status = ipam_status,   /* nothing of its own to report */
 };
 
 int main(int argc, char **argv)
