@@ -49,6 +49,13 @@ extern const struct cnet_cmd cnet_cmd_ls;       /* ls.c */
 extern const struct cnet_cmd cnet_cmd_inspect;  /* inspect.c */
 extern const struct cnet_cmd cnet_cmd_rm;       /* rm.c */
 extern const struct cnet_cmd cnet_cmd_prune;    /* rm.c */
+extern const struct cnet_cmd cnet_cmd_attach;   /* attach.c */
+extern const struct cnet_cmd cnet_cmd_detach;   /* attach.c */
+extern const struct cnet_cmd cnet_cmd_run;      /* run.c */
+extern const struct cnet_cmd cnet_cmd_ps;       /* ps.c */
+extern const struct cnet_cmd cnet_cmd_check;    /* check.c */
+extern const struct cnet_cmd cnet_cmd_gc;       /* gc.c */
+extern const struct cnet_cmd cnet_cmd_status;   /* check.c */
 
 /* ---- cli.c: messages and option errors ----------------------------------------------------- */
 
@@ -73,5 +80,12 @@ int cnet_parse_format(const char *s, enum cnet_format *out);
 /* Remove the network named name: with force, detach its attachments first (else refuse
  * while it has any). Prints the name on stdout when removed. Returns an exit status. */
 int cnet_network_remove(struct cnet_ctx *ctx, const char *name, bool force);
+
+/* ---- create.c: the default network ------------------------------------------------------- */
+
+/* Create the default network cnet0 (bridge, NAT, isolated) unless a network of that name
+ * exists: its subnet is 10.87.0.0/16 when that overlaps nothing, else what `cnet create`
+ * would choose. *created says whether it was made now. */
+int cnet_default_network_ensure(const struct cnet_ctx *ctx, bool *created, struct cnet_err *err);
 
 #endif

@@ -244,8 +244,13 @@ static int write_conflist(const struct cnet_ctx *ctx, const struct netdef *d,
 	return ret;
 }
 
-/* Under the config dir's lock: name, subnets, bridge name, file. */
-static int create_locked(const struct cnet_ctx *ctx, struct netdef *d, struct cnet_err *err)
+/* The default network's subnet when it overlaps nothing (else the create pool's choice). */
+#define CNET_DEFAULT_SUBNET "10.87.0.0/16"
+
+/* Under the config dir's lock: name, subnets, bridge name, file. With is_default (cnet0 on
+ * first use), a network of that name is success and CNET_DEFAULT_SUBNET comes first. */
+static int create_locked(const struct cnet_ctx *ctx, struct netdef *d, bool is_default,
+			 struct cnet_err *err)
 {
 	cleanup_nets struct cnet_nets nets = { 0 };
 	cleanup_free struct subnet_used *used = NULL;
@@ -255,10 +260,18 @@ static int create_locked(const struct cnet_ctx *ctx, struct netdef *d, struct cn
 	if (ret < 0)
 		return ret;
 	const struct cnet_net *same = cnet_nets_find(&nets, d->name);
+	if (same && is_default)
+		return 1;
 	if (same)
 		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0, "network %s already exists (%s)",
 				    d->name, same->file);
 	ret = used_subnets(&nets, &used, &n_used, err);
+	if (ret >= 0 && is_default) {
+		struct ipnet s;
+		ipnet_parse(CNET_DEFAULT_SUBNET, &s);
+		if (!subnet_find_overlap(&s, used, n_used))
+			d->subnets[d->n_subnets++] = s;
+	}
 	if (ret >= 0)
 		ret = choose_subnets(d, used, n_used, err);
 	if (ret >= 0 && !strcmp(d->driver, "bridge") &&
@@ -295,10 +308,34 @@ static int create_main(struct cnet_ctx *ctx, int argc, char **argv)
 	d.created = created;
 
 	cleanup_close int lock = cnet_config_lock(&ctx->rt, &err);
-	if (lock < 0 || create_locked(ctx, &d, &err) < 0)
+	if (lock < 0 || create_locked(ctx, &d, false, &err) < 0)
 		return cnet_error("%s", err.msg);
 	printf("%s\n", d.name);
 	return CNET_EXIT_OK;
+}
+
+int cnet_default_network_ensure(const struct cnet_ctx *ctx, bool *created, struct cnet_err *err)
+{
+	struct netdef d = { .name = NETDEF_DEFAULT_NETWORK, .driver = "bridge",
+			    .ipam = "host-local" };
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	*created = false;
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+	d.created = stamp;
+	int ret = check_plugins(ctx, &d, err);
+	if (ret < 0)
+		return ret;
+	cleanup_close int lock = cnet_config_lock(&ctx->rt, err);
+	if (lock < 0)
+		return lock;
+	ret = create_locked(ctx, &d, true, err);
+	if (ret < 0)
+		cnet_err_prefix(err, "create the default network %s", d.name);
+	*created = ret == 0;
+	return ret < 0 ? ret : 0;
 }
 
 const struct cnet_cmd cnet_cmd_create = {

@@ -23,7 +23,8 @@ static const struct cnet_cmd cmd_help;
 /* The command table: `cnet --help` lists the commands in this order. */
 static const struct cnet_cmd *const commands[] = {
 	&cnet_cmd_create, &cnet_cmd_ls, &cnet_cmd_inspect, &cnet_cmd_rm, &cnet_cmd_prune,
-	/* attachments: attach, detach, run, ps, check, gc, status go here */
+	&cnet_cmd_attach, &cnet_cmd_detach, &cnet_cmd_run, &cnet_cmd_ps, &cnet_cmd_check,
+	&cnet_cmd_gc, &cnet_cmd_status,
 	&cmd_help,
 };
 

@@ -43,9 +43,12 @@ void table_print(const struct table *t, FILE *f)
 				width[c] = w;
 		}
 	for (size_t r = 0; r < t->nrows; r++) {
-		for (size_t c = 0; c < ncols; c++) {
+		size_t last = ncols;   /* cells after the last non-empty one are not padded */
+		while (last > 1 && !t->cells[r * t->ncols + last - 1][0])
+			last--;
+		for (size_t c = 0; c < last; c++) {
 			const char *s = t->cells[r * t->ncols + c];
-			if (c + 1 == ncols)
+			if (c + 1 == last)
 				fprintf(f, "%s\n", s);
 			else
 				fprintf(f, "%-*s  ", (int)width[c], s);
