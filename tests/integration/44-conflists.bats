@@ -121,3 +121,41 @@ ip_of() { jq -r '.ips[] | select(.address | contains(".")) | .address | sub("/.*
 	done
 	assert_no_leftovers cni0
 }
+
+@test "tuning after bridge: every setting applied to the veth end, tuning's DEL restores them" {
+	local list=$STATE/bt.conflist
+	jq -n --arg dir "$DATA_DIR" '{cniVersion: "1.0.0", name: "bt", plugins: [
+		{type: "bridge", bridge: "cni-bt0", isGateway: true,
+		 ipam: {type: "host-local", dataDir: $dir, ranges: [[{subnet: "10.95.0.0/24"}]]}},
+		{type: "tuning", mtu: 1400, mac: "02:aa:bb:cc:dd:01", promisc: true, allmulti: true,
+		 txQLen: 2000, sysctl: {"net.ipv4.conf.IFNAME.accept_redirects": "0"}}]}' >"$list"
+	track_link cni-bt0
+	make_ns t1
+	cni_chain ADD "$list" t1
+	[ "$status" -eq 0 ]
+	# the result says the new MAC; the kernel agrees on every attribute
+	[ "$(jq -r '.interfaces[2].mac' "$STATE/t1.result")" = 02:aa:bb:cc:dd:01 ]
+	local l
+	l=$(ip -n t1 -j -d link show eth0)
+	[ "$(jq -r '.[0].mtu' <<<"$l")" -eq 1400 ]
+	[ "$(jq -r '.[0].address' <<<"$l")" = 02:aa:bb:cc:dd:01 ]
+	[ "$(jq -r '.[0].promiscuity' <<<"$l")" -ge 1 ]
+	jq -e '.[0].flags | index("ALLMULTI")' <<<"$l" >/dev/null
+	[ "$(jq -r '.[0].txqlen' <<<"$l")" -eq 2000 ]
+	[ "$(ip netns exec t1 sysctl -n net.ipv4.conf.eth0.accept_redirects)" = 0 ]
+	# tuning's DEL alone (the first step of the chain's DEL) puts back what bridge made
+	local conf
+	conf=$(jq -c --slurpfile r "$STATE/t1.result" '.plugins[1] + {cniVersion, name, prevResult: $r[0]}' "$list")
+	run env CNI_COMMAND=DEL CNI_CONTAINERID=t1 CNI_NETNS=/run/netns/t1 CNI_IFNAME=eth0 \
+		CNI_PATH="$CNET_BIN" "$CNET_BIN/tuning" <<<"$conf"
+	[ "$status" -eq 0 ]
+	l=$(ip -n t1 -j -d link show eth0)
+	[ "$(jq -r '.[0].mtu' <<<"$l")" -eq 1500 ]
+	[ "$(jq -r '.[0].address' <<<"$l")" != 02:aa:bb:cc:dd:01 ]
+	[ "$(jq -r '.[0].promiscuity' <<<"$l")" -eq 0 ]
+	! jq -e '.[0].flags | index("ALLMULTI")' <<<"$l" >/dev/null
+	[ "$(jq -r '.[0].txqlen' <<<"$l")" -eq 1000 ]
+	cni_chain DEL "$list" t1
+	[ "$status" -eq 0 ]
+	assert_no_leftovers cni-bt0
+}
