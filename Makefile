@@ -152,3 +152,4 @@ lint:
 		--suppress=missingIncludeSystem -D_GNU_SOURCE -Ilib lib plugins ipam $(wildcard cnet)
 	$(Q)clang-tidy --quiet $(wildcard lib/*.c plugins/*/*.c ipam/*/*.c cnet/*.c) -- $(ALL_CPPFLAGS) -std=gnu11 2>/dev/null | grep -E 'warning|error' || true
 	$(Q)shellcheck scripts/* .ci/run tests/bench/* tests/integration/helpers.bash
+	$(Q)shellcheck -S error tests/integration/*.bats   # e.g. SC2314: a bats `! cmd` asserts nothing

@@ -164,7 +164,7 @@ is_lines() {
 	# nothing in IPv6 (no IPv6 address), no table of cnet's own (ingressPolicy open)
 	run cni_forward 6
 	[ -z "$output" ]
-	! nft list table inet cnet 2>/dev/null | grep -q firewall
+	! nft list table inet cnet 2>/dev/null | grep -q firewall || false
 	# a second ADD (a retry) replaces the rules instead of doubling them
 	fw ADD a c1
 	[ "$status" -eq 0 ]
@@ -235,8 +235,8 @@ is_lines() {
 	container a c1
 	fw ADD a c1
 	[ "$status" -eq 0 ]
-	! nft list table ip filter 2>/dev/null
-	! nft list table ip6 filter 2>/dev/null
+	! nft list table ip filter 2>/dev/null || false
+	! nft list table ip6 filter 2>/dev/null || false
 	fw DEL a c1
 	[ "$status" -eq 0 ]
 }
@@ -252,7 +252,7 @@ is_lines() {
 	fw DEL a c1
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
-	! cni_forward | grep -q "$(net a)/c1/"
+	! cni_forward | grep -q "$(net a)/c1/" || false
 	[ "$(cni_forward | grep -c "$(net a)/c2/eth0")" -eq 3 ]
 	fw DEL a c1
 	[ "$status" -eq 0 ]
@@ -269,7 +269,7 @@ is_lines() {
 	ip netns del "$(ns c2)"
 	cni firewall DEL c2 "$(ns_path "$(ns c2)")" eth0 "$(fconf a c2 'del(.prevResult)')"
 	[ "$status" -eq 0 ]
-	! cni_forward | grep -q "$(net a)/"
+	! cni_forward | grep -q "$(net a)/" || false
 	[ -z "$(elems firewall-members)" ]
 	[ -z "$(elems firewall-isolated)" ]
 	[ -z "$(elems firewall-same-bridge)" ]
@@ -304,8 +304,8 @@ is_lines() {
 	elems firewall-isolated | grep -q "^$ba "
 	fw DEL a a2 '.ingressPolicy = "same-bridge"'
 	[ "$status" -eq 0 ]
-	! elems firewall-isolated | grep -q "^$ba "
-	! elems firewall-same-bridge | grep -q "^$ba "
+	! elems firewall-isolated | grep -q "^$ba " || false
+	! elems firewall-same-bridge | grep -q "^$ba " || false
 	elems firewall-isolated | grep -q "^$bb "
 }
 
@@ -349,7 +349,7 @@ is_lines() {
 	port=$(jq -r '.interfaces[1].name' "$STATE/a1.prev")
 	[ "$(ip -j -d link show "$port" | jq '.[0].linkinfo.info_slave_data.isolated')" = true ]
 	run elems firewall-same-bridge
-	! grep -q "^$(bridge a) " <<<"$output"
+	! grep -q "^$(bridge a) " <<<"$output" || false
 }
 
 # ---- CHECK, GC, failure, scale ----------------------------------------------------------------
@@ -378,13 +378,13 @@ is_lines() {
 		"cni.dev/valid-attachments": [{containerID: "c1", ifname: "eth0"}]}')
 	cni firewall GC "" "" "" "$gc"
 	[ "$status" -eq 0 ]
-	! cni_forward | grep -q "$(net a)/c2/"
+	! cni_forward | grep -q "$(net a)/c2/" || false
 	[ "$(cni_forward | grep -c "$(net a)/c1/")" -eq 3 ]
 	[ "$(elems firewall-members | grep -c "$(net a)/")" -eq 1 ]
 	gc=$(jq -c '."cni.dev/valid-attachments" = []' <<<"$gc")
 	cni firewall GC "" "" "" "$gc"
 	[ "$status" -eq 0 ]
-	! cni_forward | grep -q "$(net a)/"
+	! cni_forward | grep -q "$(net a)/" || false
 	[ -z "$(elems firewall-members)" ]
 	[ -z "$(elems firewall-isolated)" ]
 }
@@ -396,7 +396,7 @@ is_lines() {
 	# after the rules were written; they must be rolled back
 	fw ADD a c1 '.ingressPolicy = "isolated" | .prevResult.interfaces[0].name = "nosuchbr0"'
 	err_is 7 'bridge "nosuchbr0" does not exist'
-	! cni_forward | grep -q "$(net a)/"
+	! cni_forward | grep -q "$(net a)/" || false
 	[ -z "$(elems firewall-members)" ]
 	[ -z "$(elems firewall-isolated)" ]
 }
@@ -455,8 +455,8 @@ is_lines() {
 	err_is 7 'ingressPolicy "same-bridge" needs the bridge'
 	fw ADD a c1 '.cniVersion = "0.3.1"'
 	err_is 1 'firewall needs 0.4.0 or later'
-	! cni_forward | grep -q CNI-FORWARD
-	! nft list table inet cnet 2>/dev/null | grep -q firewall
+	! cni_forward | grep -q CNI-FORWARD || false
+	! nft list table inet cnet 2>/dev/null | grep -q firewall || false
 }
 
 @test "VERSION lists 0.4.0 and later, as the reference" {

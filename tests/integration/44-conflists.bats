@@ -91,9 +91,9 @@ ip_of() { jq -r '.ips[] | select(.address | contains(".")) | .address | sub("/.*
 	assert_no_leftovers cni-podman0 "$HO"
 	[ -z "$(ls /var/lib/cni/networks/podman | grep -v -e '^lock$' -e '^last_reserved_ip')" ]
 	[ -z "$(nft -j list ruleset | jq -r '.. | objects | select(has("elem") and (.elem | type) == "object") | .elem.comment // empty' | grep '^podman/')" ]
-	! iptables-save -t filter | grep -q 'podman/'
+	! iptables-save -t filter | grep -q 'podman/' || false
 	[ -z "$(ls /run/cni/tuning 2>/dev/null)" ]
-	! timeout 2 socat -T 1 - TCP4:127.0.0.1:8080 </dev/null 2>/dev/null | grep -q c1
+	! timeout 2 socat -T 1 - TCP4:127.0.0.1:8080 </dev/null 2>/dev/null | grep -q c1 || false
 }
 
 @test "kubernetes-node.conflist, unchanged: cnet's bridge, portmap, tuning + the reference bandwidth" {
@@ -153,7 +153,7 @@ ip_of() { jq -r '.ips[] | select(.address | contains(".")) | .address | sub("/.*
 	[ "$(jq -r '.[0].mtu' <<<"$l")" -eq 1500 ]
 	[ "$(jq -r '.[0].address' <<<"$l")" != 02:aa:bb:cc:dd:01 ]
 	[ "$(jq -r '.[0].promiscuity' <<<"$l")" -eq 0 ]
-	! jq -e '.[0].flags | index("ALLMULTI")' <<<"$l" >/dev/null
+	! jq -e '.[0].flags | index("ALLMULTI")' <<<"$l" >/dev/null || false
 	[ "$(jq -r '.[0].txqlen' <<<"$l")" -eq 1000 ]
 	cni_chain DEL "$list" t1
 	[ "$status" -eq 0 ]
