@@ -9,6 +9,7 @@
 #include "cleanup.h"
 #include "cni.h"
 #include "conf.h"
+#include "ipaddr.h"
 #include "log.h"
 #include "netns.h"
 
@@ -375,4 +376,34 @@ int cni_main(const struct cni_plugin *p, int argc, char **argv)
 		return print_error(a.version && cni_version_supported(a.version) ? a.version : NULL,
 				   &err);
 	return 0;
+}
+
+int cni_mac_arg(json_t *config, const char *cni_args, uint8_t mac[6], const char **where,
+		struct cnet_err *err)
+{
+	json_t *rc = NULL, *args = NULL, *cni = NULL;
+	bool has = false;
+	int r = conf_object(config, "", "runtimeConfig", false, &rc, err);
+	if (r >= 0 && rc)
+		r = conf_mac(rc, "runtimeConfig", "mac", mac, &has, err);
+	*where = "runtimeConfig.mac";
+	if (r >= 0 && !has)
+		r = conf_object(config, "", "args", false, &args, err);
+	if (r >= 0 && args)
+		r = conf_object(args, "args", "cni", false, &cni, err);
+	if (r >= 0 && cni) {
+		*where = "args.cni.mac";
+		r = conf_mac(cni, "args.cni", "mac", mac, &has, err);
+	}
+	if (r < 0 || has)
+		return r < 0 ? r : 1;
+	char buf[64];
+	r = cni_args_lookup(cni_args, "MAC", buf, sizeof(buf), err);
+	if (r <= 0)
+		return r;
+	if (mac_parse(buf, mac) < 0)
+		return cnet_err_set(err, CNI_ERR_INVALID_ENV, 0,
+				    "CNI_ARGS MAC: \"%s\" is not a MAC address", buf);
+	*where = "CNI_ARGS MAC";
+	return 1;
 }

@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 #include "result.h"
@@ -72,6 +73,15 @@ int cni_main(const struct cni_plugin *p, int argc, char **argv);
  */
 int cni_args_lookup(const char *cni_args, const char *key, char *buf, size_t len,
 		    struct cnet_err *err);
+
+/*
+ * The container MAC the runtime asks for, in the reference's precedence: runtimeConfig.mac
+ * (the `mac` capability) > args.cni.mac > CNI_ARGS MAC=. 1 with mac filled and *where naming
+ * the source ("runtimeConfig.mac", "args.cni.mac", "CNI_ARGS MAC"), 0 when none is given,
+ * negative with err (7 for the config keys, 4 for CNI_ARGS) when one is not a MAC.
+ */
+int cni_mac_arg(json_t *config, const char *cni_args, uint8_t mac[6], const char **where,
+		struct cnet_err *err);
 
 /* True when GC's valid set contains (container_id, ifname). */
 bool cni_attachment_is_valid(const struct cni_args *a, const char *container_id,

@@ -393,3 +393,12 @@ json_t *cni_result_to_json(const struct cni_result *r, const char *version)
 	json_object_set_new(o, "dns", dns_json(&r->dns));
 	return o;
 }
+
+int cni_dns_parse_key(json_t *config, struct cni_dns *d, struct cnet_err *err)
+{
+	json_t *dns = NULL;
+	int r = conf_object(config, "", "dns", false, &dns, err);
+	if (r < 0 || !dns)
+		return r;
+	return cni_dns_parse(dns, "dns", d, err);
+}

@@ -89,6 +89,8 @@ void cni_result_set_dns(struct cni_result *r, const struct cni_dns *src);
 void cni_dns_clear(struct cni_dns *d);
 /* Parse a "dns" object ({nameservers, domain, search, options}) into d. */
 int cni_dns_parse(json_t *obj, const char *path, struct cni_dns *d, struct cnet_err *err);
+/* A main plugin's optional top-level "dns" key (absent: d stays empty). */
+int cni_dns_parse_key(json_t *config, struct cni_dns *d, struct cnet_err *err);
 bool cni_dns_is_empty(const struct cni_dns *d);
 
 /* Parse one route object ({dst, gw, mtu, advmss, priority, table, scope}). */

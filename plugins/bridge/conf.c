@@ -50,29 +50,11 @@ static int parse_trunks(json_t *config, struct br_conf *c, struct cnet_err *err)
 }
 
 /* The container MAC: runtimeConfig.mac > args.cni.mac > CNI_ARGS MAC= (as the reference). */
-static int parse_mac(json_t *config, const char *cni_args, struct br_conf *c,
-		     struct cnet_err *err)
+static int mac_arg(json_t *config, const char *cni_args, struct br_conf *c, struct cnet_err *err)
 {
-	json_t *rc = NULL, *args = NULL, *cni = NULL;
-	int r = conf_object(config, "", "runtimeConfig", false, &rc, err);
-	if (r >= 0 && rc)
-		r = conf_mac(rc, "runtimeConfig", "mac", c->mac, &c->has_mac, err);
-	if (r >= 0 && !c->has_mac)
-		r = conf_object(config, "", "args", false, &args, err);
-	if (r >= 0 && args)
-		r = conf_object(args, "args", "cni", false, &cni, err);
-	if (r >= 0 && cni)
-		r = conf_mac(cni, "args.cni", "mac", c->mac, &c->has_mac, err);
-	if (r < 0 || c->has_mac)
-		return r;
-	char buf[64];
-	r = cni_args_lookup(cni_args, "MAC", buf, sizeof(buf), err);
-	if (r > 0) {
-		if (mac_parse(buf, c->mac) < 0)
-			return cnet_err_set(err, CNI_ERR_INVALID_ENV, 0,
-					    "CNI_ARGS MAC: \"%s\" is not a MAC address", buf);
-		c->has_mac = true;
-	}
+	const char *where;
+	int r = cni_mac_arg(config, cni_args, c->mac, &where, err);
+	c->has_mac = r > 0;
 	return r < 0 ? r : 0;
 }
 
@@ -134,15 +116,6 @@ static int parse_scalars(json_t *config, struct br_conf *c, struct cnet_err *err
 	return 0;
 }
 
-static int parse_dns(json_t *config, struct br_conf *c, struct cnet_err *err)
-{
-	json_t *dns = NULL;
-	int r = conf_object(config, "", "dns", false, &dns, err);
-	if (r < 0 || !dns)
-		return r;
-	return cni_dns_parse(dns, "dns", &c->dns, err);
-}
-
 int br_conf_parse(json_t *config, const char *cni_args, struct br_conf *c, struct cnet_err *err)
 {
 	memset(c, 0, sizeof(*c));
@@ -155,11 +128,11 @@ int br_conf_parse(json_t *config, const char *cni_args, struct br_conf *c, struc
 	if (r >= 0)
 		r = parse_trunks(config, c, err);
 	if (r >= 0)
-		r = parse_mac(config, cni_args, c, err);
+		r = mac_arg(config, cni_args, c, err);
 	if (r >= 0)
 		r = ipam_conf_type(config, &c->ipam_type, err);
 	if (r >= 0)
-		r = parse_dns(config, c, err);
+		r = cni_dns_parse_key(config, &c->dns, err);
 	if (r < 0)
 		return r;
 	if (c->is_default_gateway)

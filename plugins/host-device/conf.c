@@ -118,11 +118,7 @@ static int parse_selectors(json_t *config, struct hd_conf *c, struct cnet_err *e
 
 static int parse_dns(json_t *config, struct hd_conf *c, struct cnet_err *err)
 {
-	json_t *dns = NULL;
-	int r = conf_object(config, "", "dns", false, &dns, err);
-	if (r < 0 || !dns)
-		return r;
-	r = cni_dns_parse(dns, "dns", &c->dns, err);
+	int r = cni_dns_parse_key(config, &c->dns, err);
 	c->has_dns = r >= 0 && !cni_dns_is_empty(&c->dns);
 	return r;
 }

@@ -55,39 +55,20 @@ static int check_unicast(const struct mv_conf *c, const char *where, int code,
 	return 0;
 }
 
-/* The container MAC: runtimeConfig.mac > args.cni.mac > CNI_ARGS MAC= > "mac". */
+/* The container MAC: runtimeConfig.mac > args.cni.mac > CNI_ARGS MAC= > "mac"; unicast. */
 static int parse_mac(json_t *config, const char *cni_args, struct mv_conf *c,
 		     struct cnet_err *err)
 {
-	json_t *rc = NULL, *args = NULL, *cni = NULL;
-	const char *where = "runtimeConfig.mac";
-	int r = conf_object(config, "", "runtimeConfig", false, &rc, err);
-	if (r >= 0 && rc)
-		r = conf_mac(rc, "runtimeConfig", "mac", c->mac, &c->has_mac, err);
-	if (r >= 0 && !c->has_mac)
-		r = conf_object(config, "", "args", false, &args, err);
-	if (r >= 0 && args)
-		r = conf_object(args, "args", "cni", false, &cni, err);
-	if (r >= 0 && cni && !c->has_mac) {
-		where = "args.cni.mac";
-		r = conf_mac(cni, "args.cni", "mac", c->mac, &c->has_mac, err);
-	}
-	if (r < 0)
-		return r;
-	if (c->has_mac)
-		return check_unicast(c, where, CNI_ERR_INVALID_CONFIG, err);
-	char buf[64];
-	r = cni_args_lookup(cni_args, "MAC", buf, sizeof(buf), err);
-	if (r < 0)
-		return r;
+	const char *where;
+	int r = cni_mac_arg(config, cni_args, c->mac, &where, err);
 	if (r > 0) {
-		if (mac_parse(buf, c->mac) < 0)
-			return cnet_err_set(err, CNI_ERR_INVALID_ENV, 0,
-					    "CNI_ARGS MAC: \"%s\" is not a MAC address", buf);
 		c->has_mac = true;
-		return check_unicast(c, "CNI_ARGS MAC", CNI_ERR_INVALID_ENV, err);
+		return check_unicast(c, where,
+				     strcmp(where, "CNI_ARGS MAC") ? CNI_ERR_INVALID_CONFIG
+								  : CNI_ERR_INVALID_ENV, err);
 	}
-	r = conf_mac(config, "", "mac", c->mac, &c->has_mac, err);
+	if (r == 0)
+		r = conf_mac(config, "", "mac", c->mac, &c->has_mac, err);
 	if (r >= 0 && c->has_mac)
 		r = check_unicast(c, "mac", CNI_ERR_INVALID_CONFIG, err);
 	return r;
@@ -132,15 +113,6 @@ static int parse_scalars(json_t *config, struct mv_conf *c, struct cnet_err *err
 	return 0;
 }
 
-static int parse_dns(json_t *config, struct mv_conf *c, struct cnet_err *err)
-{
-	json_t *dns = NULL;
-	int r = conf_object(config, "", "dns", false, &dns, err);
-	if (r < 0 || !dns)
-		return r;
-	return cni_dns_parse(dns, "dns", &c->dns, err);
-}
-
 int mv_conf_parse(json_t *config, const char *cni_args, struct mv_conf *c, struct cnet_err *err)
 {
 	memset(c, 0, sizeof(*c));
@@ -152,6 +124,6 @@ int mv_conf_parse(json_t *config, const char *cni_args, struct mv_conf *c, struc
 	if (r >= 0)
 		r = ipam_conf_type(config, &c->ipam_type, err);
 	if (r >= 0)
-		r = parse_dns(config, c, err);
+		r = cni_dns_parse_key(config, &c->dns, err);
 	return r;
 }
