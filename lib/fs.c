@@ -79,6 +79,22 @@ int fs_write_atomic(int dirfd, const char *name, const void *data, size_t len, m
 	return 0;
 }
 
+int fs_write_in_place(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+		      struct cnet_err *err)
+{
+	int fd cleanup_close = openat(dirfd, name, O_WRONLY | O_CREAT | O_CLOEXEC, mode);
+	if (fd < 0)
+		return cnet_err_set(err, CNI_ERR_IO, errno, "open \"%s\"", name);
+	int r = write_all(fd, data, len);
+	struct stat st;
+	/* shrink only when the old content was longer (never to zero: see fs.h) */
+	if (r == 0 && fstat(fd, &st) == 0 && st.st_size > (off_t)len && ftruncate(fd, (off_t)len) < 0)
+		r = -errno;
+	if (r < 0)
+		return cnet_err_set(err, CNI_ERR_IO, r, "write \"%s\"", name);
+	return 0;
+}
+
 int fs_create_excl(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
 		   struct cnet_err *err)
 {

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <linux/ip.h>
+
 #include "cleanup.h"
 #include "iface.h"
 #include "netns.h"
@@ -40,10 +42,6 @@ static int container_sysctls(void *arg, struct cnet_err *err)
 	for (size_t i = 0; i < c->res->n_ips; i++)
 		v6 = v6 || (ip_applies(&c->res->ips[i], c->res_iface) &&
 			    c->res->ips[i].address.addr.family == AF_INET6);
-	if (c->o->arp_notify) {
-		snprintf(key, sizeof(key), "net/ipv4/conf/%s/arp_notify", c->ifname);
-		sysctl_write(key, "1", NULL);   /* best effort, as the reference */
-	}
 	snprintf(key, sizeof(key), "net/ipv6/conf/%s/accept_dad", c->ifname);
 	sysctl_write(key, c->o->enable_dad ? "1" : "0", NULL);
 	if (c->o->enable_dad) {
@@ -128,6 +126,10 @@ int iface_configure(struct cnet_nl *nl, int netns_fd, const char *ifname,
 	r = netns_run(netns_fd, container_sysctls, &sc, err);
 	if (r < 0)
 		return r;
+	/* arp_notify through netlink, not /proc/sys/net/ipv4 (lib/sysctl.c says why); best
+	 * effort, as the reference */
+	if (o->arp_notify)
+		cnet_nl_link_set_inet_conf(nl, link.ifindex, IPV4_DEVCONF_ARP_NOTIFY, 1, NULL);
 	r = cnet_nl_link_set_up(nl, link.ifindex, true, err);
 	for (size_t i = 0; r >= 0 && i < res->n_ips; i++) {
 		if (!ip_applies(&res->ips[i], res_iface))

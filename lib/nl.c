@@ -31,6 +31,8 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/bridge.h>
+#include <netlink/route/link/inet.h>
+#include <netlink/route/link/inet6.h>
 #include <netlink/route/link/veth.h>
 #include <netlink/route/route.h>
 
@@ -337,6 +339,23 @@ int cnet_nl_link_set_allmulti(struct cnet_nl *nl, int ifindex, bool on, struct c
 	return link_set_mode(nl, ifindex, IFF_ALLMULTI, "all-multicast", on, err);
 }
 
+/* One IPv4 per-interface setting (IPV4_DEVCONF_*) through IFLA_AF_SPEC: the same value as
+ * /proc/sys/net/ipv4/conf/<if>/<name>, without resolving that path (see lib/sysctl.c). */
+int cnet_nl_link_set_inet_conf(struct cnet_nl *nl, int ifindex, int id, uint32_t value,
+			       struct cnet_err *err)
+{
+	cleanup_link struct rtnl_link *chg = rtnl_link_alloc();
+	int ret = chg ? rtnl_link_inet_set_conf(chg, (unsigned)id, value) : -NLE_NOMEM;
+
+	ret = ret < 0 ? cnetnl_errno(nl, ret) : cnetnl_link_change(nl, ifindex, chg);
+	if (ret < 0) {
+		char name[64];
+		return cnetnl_fail(nl, ret, err, "set IPv4 %s=%u on link %d",
+				   rtnl_link_inet_devconf2str(id, name, sizeof(name)), value, ifindex);
+	}
+	return 0;
+}
+
 /* One unsigned attribute (MTU, txqlen), set on a change object by libnl's setter. */
 static int link_set_uint(struct cnet_nl *nl, int ifindex,
 			 void (*set)(struct rtnl_link *, unsigned), unsigned value)
@@ -366,6 +385,28 @@ int cnet_nl_link_set_txqlen(struct cnet_nl *nl, int ifindex, unsigned txqlen,
 	if (ret < 0)
 		return cnetnl_fail(nl, ret, err, "set transmit queue length %u on link %d", txqlen,
 			       ifindex);
+	return 0;
+}
+
+/*
+ * A port only carries frames for its bridge: the bridge takes every frame that arrives on it
+ * before IPv6 could, so an IPv6 link-local address on it serves nothing, and costs on every
+ * attach: its MLD reports and DAD probe are flooded to every other port of the bridge, one
+ * copy per container (~1 ms of softirq per packet with 1000 ports). So in the same request as
+ * IFLA_MASTER: IFLA_INET6_ADDR_GEN_MODE none, before the link is ever up.
+ */
+int cnet_nl_bridge_port_add(struct cnet_nl *nl, int ifindex, int bridge, struct cnet_err *err)
+{
+	cleanup_link struct rtnl_link *chg = rtnl_link_alloc();
+	int ret = -ENOMEM;
+
+	if (chg) {
+		rtnl_link_set_master(chg, bridge);
+		ret = rtnl_link_inet6_set_addr_gen_mode(chg, IN6_ADDR_GEN_MODE_NONE);
+		ret = ret < 0 ? cnetnl_errno(nl, ret) : cnetnl_link_change(nl, ifindex, chg);
+	}
+	if (ret < 0)
+		return cnetnl_fail(nl, ret, err, "add link %d to bridge %d", ifindex, bridge);
 	return 0;
 }
 

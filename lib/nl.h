@@ -70,10 +70,16 @@ int cnet_nl_veth_create(struct cnet_nl *nl, const char *host_name, const char *p
 			struct cnet_err *err);
 
 int cnet_nl_link_set_up(struct cnet_nl *nl, int ifindex, bool up, struct cnet_err *err);
+/* Enslave link ifindex to bridge as a pure layer-2 port: no IPv6 link-local address on it
+ * (see nl.c); call before the link is up. */
+int cnet_nl_bridge_port_add(struct cnet_nl *nl, int ifindex, int bridge, struct cnet_err *err);
 int cnet_nl_link_set_master(struct cnet_nl *nl, int ifindex, int master, struct cnet_err *err);
 int cnet_nl_link_set_promisc(struct cnet_nl *nl, int ifindex, bool on, struct cnet_err *err);
 int cnet_nl_link_set_allmulti(struct cnet_nl *nl, int ifindex, bool on, struct cnet_err *err);
 int cnet_nl_link_set_mtu(struct cnet_nl *nl, int ifindex, unsigned mtu, struct cnet_err *err);
+/* An IPV4_DEVCONF_* value (linux/ip.h) of the link, as net/ipv4/conf/<if>/<name> sets it. */
+int cnet_nl_link_set_inet_conf(struct cnet_nl *nl, int ifindex, int id, uint32_t value,
+			       struct cnet_err *err);
 int cnet_nl_link_set_txqlen(struct cnet_nl *nl, int ifindex, unsigned txqlen,
 			    struct cnet_err *err);
 int cnet_nl_link_set_mac(struct cnet_nl *nl, int ifindex, const uint8_t mac[6],

@@ -17,5 +17,9 @@ int sysctl_write(const char *key, const char *value, struct cnet_err *err);
 int sysctl_ensure(const char *key, const char *value, struct cnet_err *err);
 /* Value without trailing newline into buf. */
 int sysctl_read(const char *key, char *buf, size_t len, struct cnet_err *err);
+/* Keys under net/<dir>/ are opened relative to /proc/sys/net/<dir> of the calling thread's
+ * namespace, opened once and kept (with a reference to the namespace) until this is called;
+ * see sysctl.c for why. Only a long-lived process that stops using a namespace needs it. */
+void sysctl_cache_reset(void);
 
 #endif

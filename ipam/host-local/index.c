@@ -113,7 +113,8 @@ void hl_index_close(struct hl_index *ix, struct hl_store *s)
 		return;
 	char stamp[128];
 	stamp_of(s, stamp, sizeof(stamp));
-	fs_write_atomic(ix->dirfd, STAMP, stamp, strlen(stamp), 0600, NULL);
+	/* in place (fs.h): a torn stamp only mismatches, and the next open rebuilds */
+	fs_write_in_place(ix->dirfd, STAMP, stamp, strlen(stamp), 0600, NULL);
 	close(ix->dirfd);
 	ix->dirfd = -1;
 }

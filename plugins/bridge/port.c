@@ -59,7 +59,7 @@ static int port_vlans(struct cnet_nl *host, const struct br_conf *c, int ifindex
 int br_port_setup(struct cnet_nl *host, const struct br_conf *c, const struct cnet_link *br,
 		  const struct cnet_link *port, struct cnet_err *err)
 {
-	int r = cnet_nl_link_set_master(host, port->ifindex, br->ifindex, err);
+	int r = cnet_nl_bridge_port_add(host, port->ifindex, br->ifindex, err);
 	if (r >= 0 && c->hairpin)
 		r = cnet_nl_bridge_port_set_hairpin(host, port->ifindex, true, err);
 	if (r >= 0 && c->port_isolation)

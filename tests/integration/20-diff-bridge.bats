@@ -179,11 +179,17 @@ host_dump() {
 # test (named "difference:" when deliberate, "bug:" when cnet is wrong):
 #  - txqlen of both veth ends: v1.1.1 leaves 0, cnet the kernel default (as newer reference);
 #  - the "nodad" flag cnet puts on IPv6 addresses (container and bridge gateway);
-#  - keep_addr_on_down=1 that cnet writes with IPv6 (as newer reference), v1.1.1 does not.
+#  - keep_addr_on_down=1 that cnet writes with IPv6 (as newer reference), v1.1.1 does not;
+#  - the bridge port (host veth): cnet turns IPv6 address generation off on it, so it has no
+#    link-local address (docs/compatibility.md).
 # shellcheck disable=SC2016 # jq program
 KNOWN='
 walk(if type == "object" then
 	(if .ifname == "eth0" or .ifname == "HOSTVETH" then del(.txqlen) else . end) | del(.nodad)
+	| (if .ifname == "HOSTVETH" and has("addr_info") then
+		del(.inet6_addr_gen_mode)
+		| .addr_info |= map(select(.local != "LINKLOCAL"))
+	   else . end)
      else . end)
 | del(.cont_sysctl["net/ipv6/conf/eth0/keep_addr_on_down"])
 '
@@ -1008,6 +1014,18 @@ error_case() {
 	[ "$(ip -j link show master "${BR[ref]}" | jq '.[0].txqlen // 0')" -eq 0 ]
 	[ "$(ip -n "${NS[cnet]}" -j link show eth0 | jq '.[0].txqlen // 0')" -eq 1000 ]
 	[ "$(ip -j link show master "${BR[cnet]}" | jq '.[0].txqlen // 0')" -eq 1000 ]
+}
+
+@test "difference: the bridge port has no IPv6 link-local address in cnet (address generation off); the container's is kept" {
+	add_both "$(tmpl 1.0.0 "$V4")"
+	local ll='[.[0].addr_info[] | select(.family == "inet6" and .scope == "link")] | length'
+	wait_until 3 eval '[ "$(ip -j addr show master "${BR[ref]}" | jq "$ll")" -eq 1 ]'
+	[ "$(ip -j -d link show master "${BR[ref]}" | jq -r '.[0].inet6_addr_gen_mode')" = eui64 ]
+	[ "$(ip -j addr show master "${BR[cnet]}" | jq "$ll")" -eq 0 ]
+	[ "$(ip -j -d link show master "${BR[cnet]}" | jq -r '.[0].inet6_addr_gen_mode')" = none ]
+	# the container side is untouched: same link-local presence on both
+	wait_until 3 eval '[ "$(ip -n "${NS[cnet]}" -j addr show eth0 | jq "$ll")" -eq 1 ]'
+	[ "$(ip -n "${NS[ref]}" -j addr show eth0 | jq "$ll")" -eq 1 ]
 }
 
 @test "difference: IPv6 addresses: cnet adds them nodad (bridge gateway usable at once); v1.1.1 runs DAD on the gateway" {

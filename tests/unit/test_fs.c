@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Unit tests for lib/fs.c (atomic writes, exclusive create, locks) and lib/undo.c. */
+/* Unit tests for lib/fs.c (atomic and in-place writes, exclusive create, locks) and lib/undo.c. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -105,6 +105,35 @@ static void test_write_atomic(void **state)
 	assert_int_equal(err.code, CNI_ERR_IO);
 	assert_string_equal(err.msg, "rename \"d\": Is a directory");
 	assert_string_equal(listing(f), "a d empty");   /* no temp file left */
+}
+
+static void test_write_in_place(void **state)
+{
+	struct fx *f = *state;
+	struct cnet_err err = { 0 };
+	char buf[64];
+	struct stat st1, st2;
+	mode_t old = umask(0);
+
+	assert_int_equal(fs_write_in_place(f->dirfd, "last", "10.1.0.9", 8, 0644, &err), 0);
+	assert_int_equal(mode_of(f, "last"), 0644);
+	assert_int_equal(fstatat(f->dirfd, "last", &st1, 0), 0);
+	/* longer, then shorter again: exactly the new content, in the same file */
+	assert_int_equal(fs_write_in_place(f->dirfd, "last", "10.1.0.10", 9, 0600, &err), 0);
+	assert_int_equal(fs_read_small(f->dirfd, "last", buf, sizeof(buf)), 9);
+	assert_string_equal(buf, "10.1.0.10");
+	assert_int_equal(fs_write_in_place(f->dirfd, "last", "10.1.0.2", 8, 0600, &err), 0);
+	assert_int_equal(fs_read_small(f->dirfd, "last", buf, sizeof(buf)), 8);
+	assert_string_equal(buf, "10.1.0.2");
+	assert_int_equal(fstatat(f->dirfd, "last", &st2, 0), 0);
+	assert_true(st1.st_ino == st2.st_ino);   /* no rename: the same inode */
+	assert_int_equal(mode_of(f, "last"), 0644); /* an existing file keeps its mode */
+	assert_string_equal(listing(f), "last"); /* and no temp file */
+	umask(old);
+
+	assert_true(fs_write_in_place(f->dirfd, "nodir/x", "x", 1, 0644, &err) < 0);
+	assert_int_equal(err.code, CNI_ERR_IO);
+	assert_string_equal(err.msg, "open \"nodir/x\": No such file or directory");
 }
 
 static void test_create_excl(void **state)
@@ -272,6 +301,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_write_atomic),
+		T(test_write_in_place),
 		T(test_create_excl),
 		T(test_read_small),
 		cmocka_unit_test(test_is_temp),
