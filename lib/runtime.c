@@ -2,7 +2,8 @@
 /*
  * Run a conflist as libcni does (libcni/api.go): find each plugin on the path, build its stdin
  * (name, cniVersion, runtimeConfig, prevResult), exec it with the CNI_* environment, chain the
- * results, cache the last one. Version negotiation asks every plugin VERSION.
+ * results, cache the last one. Version negotiation asks every plugin VERSION (once per binary:
+ * lib/runtime_versions.c).
  */
 #include <errno.h>
 #include <limits.h>
@@ -230,11 +231,19 @@ static size_t candidates(const struct cnet_conflist *cl, const char **out)
 	return n;
 }
 
-/* Ask type VERSION: its supportedVersions (new reference). */
-static int plugin_versions(const struct rt_call *base, const char *type, json_t **out,
-			   struct cnet_err *err)
+/* Ask type VERSION: its supportedVersions (new reference), unless this very binary has
+ * answered before (vc). */
+static int plugin_versions(const struct rt_call *base, struct cnet_rt_versions *vc,
+			   const char *type, json_t **out, struct cnet_err *err)
 {
 	struct rt_call c = { .rt = base->rt, .cl = base->cl, .command = "VERSION" };
+	char bin[PATH_MAX];
+	bool found = cnet_find_plugin(base->rt->plugin_path, type, bin, sizeof(bin), NULL) >= 0;
+	json_t *cached = found ? cnet_rt_versions_get(vc, bin) : NULL;
+	if (cached) {
+		*out = json_incref(cached);
+		return 0;
+	}
 	json_auto_t *in_o = json_pack("{s:s}", "cniVersion", base->cl->version);
 	cleanup_free char *in = in_o ? json_dumps(in_o, JSON_COMPACT) : NULL;
 	cleanup_free char *stdout_buf = NULL;
@@ -249,6 +258,8 @@ static int plugin_versions(const struct rt_call *base, const char *type, json_t 
 	if (!json_is_array(v))
 		return cnet_err_set(err, CNI_ERR_IO, 0, "%s: VERSION printed no supportedVersions",
 				    type);
+	if (found)
+		cnet_rt_versions_put(vc, bin, v);
 	*out = json_incref(v);
 	return 0;
 }
@@ -325,6 +336,8 @@ static int negotiate(const struct cnet_rt *rt, const struct cnet_conflist *cl, b
 	ng.rejecting = rejecting;
 	if (!seen || !rejecting)
 		return cnet_err_set(err, CNI_ERR_INTERNAL, ENOMEM, "version");
+	struct cnet_rt_versions vc __attribute__((cleanup(cnet_rt_versions_save)));
+	cnet_rt_versions_load(&vc, rt);
 	size_t i;
 	json_t *p;
 	json_array_foreach(json_object_get(cl->json, "plugins"), i, p) {
@@ -333,7 +346,7 @@ static int negotiate(const struct cnet_rt *rt, const struct cnet_conflist *cl, b
 		if (json_object_get(seen, type))
 			continue;
 		struct cnet_err e = { 0 };
-		int r = plugin_versions(&c, type, &versions, &e);
+		int r = plugin_versions(&c, &vc, type, &versions, &e);
 		if (r < 0 && !lenient) {
 			*err = e;
 			return r;

@@ -30,6 +30,8 @@
  *    atomically after ADD, removed after DEL.
  * Version: the list's "cniVersions" (or "cniVersion"): the highest one every plugin of the list
  * supports (asked with VERSION, as libcni's GetVersionInfo), error code 1 when there is none.
+ * The answers are kept per binary in <cache_dir>/cnet/plugin-versions.json (the binary's
+ * device, inode, size, mtime and ctime: a changed binary is asked again).
  *
  * Errors: a plugin's error JSON becomes err (its code, msg and details) with the plugin's type
  * in front: `portmap: host port tcp/8080 is already published by ...`. A plugin that does not

@@ -32,4 +32,17 @@ int cnet_cache_write(const struct cnet_rt *rt, const struct cnet_conflist *cl,
 int cnet_cache_remove(const struct cnet_rt *rt, const char *net, const char *container_id,
 		      const char *ifname, struct cnet_err *err);
 
+/* What plugin binaries answered to VERSION (lib/runtime_versions.c): load once per
+ * negotiation, get (borrowed; NULL when the binary is not the one that answered), put, then
+ * save (writes when something was put, and frees). */
+struct cnet_rt_versions {
+	const struct cnet_rt *rt;
+	json_t *all;
+	bool dirty;
+};
+void cnet_rt_versions_load(struct cnet_rt_versions *v, const struct cnet_rt *rt);
+json_t *cnet_rt_versions_get(struct cnet_rt_versions *v, const char *bin);
+void cnet_rt_versions_put(struct cnet_rt_versions *v, const char *bin, json_t *versions);
+void cnet_rt_versions_save(struct cnet_rt_versions *v);
+
 #endif

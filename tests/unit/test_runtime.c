@@ -103,7 +103,12 @@ static void fake(struct fx *f, const char *name)
 		 "fi\n"
 		 "exit 0\n",
 		 f->rec, name);
-	write_file(path, script, 0755);
+	/* a new file each time (temp + rename: a new inode), as a package upgrade does, so the
+	 * runtime's cache of VERSION answers (keyed by the binary's identity) asks it again */
+	char tmp[1100];
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	write_file(tmp, script, 0755);
+	assert_int_equal(rename(tmp, path), 0);
 }
 
 static void reset_rec(struct fx *f)
@@ -702,16 +707,69 @@ static void test_version_negotiation(void **state)
 			" \"prevResult\": {\"cniVersion\": \"1.0.0\", \"interfaces\":"
 			" [{\"name\": \"bridge\"}], \"dns\": {}}}");
 
-	/* Nothing in common: code 1 naming what each side has; nothing runs. */
+	/* Nothing in common: code 1 naming what each side has; nothing runs. The plugins are
+	 * new binaries (the answers of the old ones are cached). */
 	reset_rec(f);
 	write_in(f->rec, "portmap.versions", "\"0.3.1\"");
 	write_in(f->rec, "bridge.versions", "\"0.4.0\",\"1.1.0\"");
+	fake(f, "portmap");
+	fake(f, "bridge");
 	assert_int_equal(cnet_rt_add(&f->rt, cl, &t.a, &result, &err), -EINVAL);
 	assert_int_equal(err.code, 1);
 	assert_string_equal(err.msg, "network \"v\": no CNI version in common: the list has "
 				     "[1.1.0, 1.0.0, 0.4.0]; bridge supports [0.4.0, 1.1.0]; "
 				     "portmap supports [0.3.1]");
 	assert_false(exists_in(f->rec, "order"));
+	cnet_conflist_free(cl);
+}
+
+/* ADD that must succeed; the records stay. */
+static void add_ok_keep(struct fx *f, struct cnet_conflist *cl, struct att *t)
+{
+	json_t *result = NULL;
+	struct cnet_err err = { 0 };
+	if (cnet_rt_add(&f->rt, cl, &t->a, &result, &err) < 0)
+		fail_msg("add %s: %s", t->a.container_id, err.msg);
+	json_decref(result);
+}
+
+/* VERSION is asked once per binary: the answers are kept in <cache>/cnet/plugin-versions.json
+ * while the binary stays the same file; a replaced binary is asked again. */
+static void test_version_cache(void **state)
+{
+	struct fx *f = *state;
+	struct cnet_conflist *cl = conflist(f, "10-vc.conflist",
+		"{\"cniVersion\": \"1.0.0\", \"name\": \"vc\", \"plugins\": [{\"type\": \"bridge\"},"
+		" {\"type\": \"portmap\"}]}");
+	struct att t;
+	att_init(f, &t, "c1", "ns1", NULL);
+	struct cnet_err err = { 0 };
+	add_ok_keep(f, cl, &t);
+	assert_rec_text(f, "version.log", "bridge\nportmap\n");
+	assert_true(exists_in(f->cache, "cnet/plugin-versions.json"));
+	reset_rec(f);
+	if (cnet_rt_del(&f->rt, cl, &t.a, &err) < 0)
+		fail_msg("del: %s", err.msg);
+	add_ok_keep(f, cl, &t);
+	assert_false(exists_in(f->rec, "version.log"));   /* both answered before */
+	assert_rec_text(f, "order", "portmap DEL\nbridge DEL\nbridge ADD\nportmap ADD\n");
+	/* portmap is replaced by one that no longer speaks 1.0.0: asked again, and refused */
+	reset_rec(f);
+	write_in(f->rec, "portmap.versions", "\"0.4.0\"");
+	fake(f, "portmap");
+	json_t *result = NULL;
+	assert_int_equal(cnet_rt_add(&f->rt, cl, &t.a, &result, &err), -EINVAL);
+	assert_int_equal(err.code, 1);
+	assert_rec_text(f, "version.log", "portmap\n");
+	/* a cache file that is not JSON is no error: everything is asked again */
+	reset_rec(f);
+	char path[256];
+	snprintf(path, sizeof(path), "%s/cnet/plugin-versions.json", f->cache);
+	write_file(path, "not json", 0600);
+	write_in(f->rec, "portmap.versions", "\"1.0.0\"");
+	fake(f, "portmap");
+	add_ok_keep(f, cl, &t);
+	assert_rec_text(f, "version.log", "bridge\nportmap\n");
 	cnet_conflist_free(cl);
 }
 
@@ -1083,6 +1141,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_add_bad_attachment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plugin_not_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_version_negotiation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_version_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_del_reverse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_del_old_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check, setup, teardown),
