@@ -20,6 +20,11 @@
 # The configs are put together with bash string operations only, so what is timed around
 # chain_add / chain_del is the plugin execs (as a runtime, which builds them in-process).
 #
+# chain_netns NAME                 `ip netns add NAME`; with BENCH_CONTAINER_IPV6=0 also IPv6
+#                                  off inside it (all + default), as Docker does for an
+#                                  IPv4-only network: shows what the containers' own IPv6
+#                                  multicast (router solicitations, MLD reports, flooded by the
+#                                  bridge to every port) costs as containers add up
 # chain_init IMPL BIN_DIR OCT PREFIX DATA_DIR  define the network of IMPL
 # chain_add IMPL ID PORT OUT_DIR   ADD through the chain; the result is left in CHAIN_RESULT
 #                                  and cached in OUT_DIR/ID.result. On a failure: returns 1
@@ -37,6 +42,16 @@ CHAIN_CONF=
 CHAIN_IPMASQ=false
 [[ ${BENCH_IPMASQ:-0} == 1 ]] && CHAIN_IPMASQ=true
 CHAIN_ERROR=
+
+CHAIN_IPV6=${BENCH_CONTAINER_IPV6:-1}
+[[ $CHAIN_IPV6 == [01] ]] || bench_fail "BENCH_CONTAINER_IPV6 must be 0 or 1"
+
+chain_netns() {
+	ip netns add "$1"
+	[[ $CHAIN_IPV6 == 0 ]] || return 0
+	ip netns exec "$1" sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6 &&
+		echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6'
+}
 
 chain_init() {
 	local impl=$1 bin=$2 oct=$3 prefix=$4 dir=$5
