@@ -78,14 +78,19 @@ $(LIBCNET): $(LIB_OBJS)
 # IPAM plugins that main plugins run in their own process (lib/ipam.h, ipam_link): an archive
 # of the IPAM's objects minus its main(), linked into the plugins listed in IPAM_USERS.
 IPAM_INPROC := ipam/host-local
-IPAM_USERS := plugins/bridge plugins/macvlan plugins/host-device
+IPAM_USERS := plugins/bridge plugins/macvlan plugins/host-device plugins/vxlan
 IPAM_ARCHIVE := $(B)/lib/libcnet-ipam.a
 $(IPAM_ARCHIVE): $(foreach d,$(IPAM_INPROC),$(call plugin_objs,$(d)))
 	@mkdir -p $(dir $@)
 	$(call quiet,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
+# Plugins built on another plugin's code (its objects minus its main()): "user:base".
+PLUGIN_BASES := plugins/vxlan:plugins/bridge
+plugin_base = $(foreach p,$(PLUGIN_BASES),$(if $(filter $(1),$(word 1,$(subst :, ,$(p)))),\
+	$(call plugin_objs,$(word 2,$(subst :, ,$(p))))))
+
 define plugin_rule
-$(B)/bin/$(notdir $(1)): $(call plugin_all_objs,$(1)) $(if $(filter $(1),$(IPAM_USERS)),$(IPAM_ARCHIVE)) $(LIBCNET)
+$(B)/bin/$(notdir $(1)): $(call plugin_all_objs,$(1)) $(call plugin_base,$(1)) $(if $(filter $(1),$(IPAM_USERS)),$(IPAM_ARCHIVE)) $(LIBCNET)
 	@mkdir -p $$(dir $$@)
 	$$(call quiet,LD,$$@)$$(CC) $$(ALL_CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(LIBS)
 endef

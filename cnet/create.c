@@ -213,8 +213,8 @@ static bool bridge_taken(const char *ifname, void *arg)
 	const struct cnet_nets *nets = ((struct taken_arg *)arg)->nets;
 
 	for (size_t i = 0; i < nets->n; i++) {
-		const char *br = netdef_bridge_of(nets->v[i].json);
-		if (br && !strcmp(br, ifname))
+		char br[IF_NAMESIZE];
+		if (netdef_bridge_of(nets->v[i].json, br) && !strcmp(br, ifname))
 			return true;
 	}
 	return if_nametoindex(ifname) != 0;

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <net/if.h>
+
 #include "netdef.h"
 
 static const char *const drivers[] = { "bridge", "macvlan", "vxlan", "host-device", NULL };
@@ -37,6 +39,11 @@ static json_t *typed_value(const char *v)
 {
 	char *end = NULL;
 
+	if (*v == '[' || *v == '{') {   /* a JSON array or object: peers=["192.0.2.2"] */
+		json_t *j = json_loads(v, JSON_REJECT_DUPLICATES, NULL);
+		if (j)
+			return j;
+	}
 	if (!strcmp(v, "true"))
 		return json_true();
 	if (!strcmp(v, "false"))
@@ -141,6 +148,10 @@ static int check_parent(const struct netdef *d, struct cnet_err *err)
 	if (d->isolate != NETDEF_ISOLATE_SAME_BRIDGE && strcmp(d->driver, "bridge"))
 		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
 				    "--opt isolate: only for the bridge driver");
+	if (!strcmp(d->driver, "vxlan") && !(d->opts && json_object_get(d->opts, "vni")))
+		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
+				    "driver vxlan needs --opt vni=N (the VXLAN network identifier; "
+				    "the other hosts: --opt 'peers=[\"ADDR\",...]')");
 	return 0;
 }
 
@@ -360,6 +371,11 @@ static json_t *main_plugin(const struct netdef *d)
 		/* `cnet attach --ip/--mac`: bridge reads runtimeConfig.mac and hands its config,
 		 * runtimeConfig.ips included, to the IPAM plugin. */
 		json_object_set_new(p, "capabilities", capabilities(!dhcp, true));
+	} else if (!strcmp(d->driver, "vxlan")) {
+		/* one layer-2 segment across hosts: no gateway of its own (each host would answer
+		 * for the same address); --opt isGateway=true on a host makes that host one */
+		json_object_set_new(p, "hairpinMode", json_true());
+		json_object_set_new(p, "capabilities", capabilities(!dhcp, true));
 	} else if (!strcmp(d->driver, "macvlan")) {
 		if (d->parent)
 			json_object_set_new(p, "master", json_string(d->parent));
@@ -457,19 +473,47 @@ size_t netdef_subnets_of(json_t *list, struct ipnet *out, size_t max)
 	return n;
 }
 
-const char *netdef_bridge_of(json_t *list)
+/* The first plugin of type t, NULL without one. */
+static json_t *plugin_of_type(json_t *list, const char *t)
 {
 	size_t i;
 	json_t *p;
 
 	json_array_foreach(json_object_get(list, "plugins"), i, p) {
-		if (!json_is_string(json_object_get(p, "type")) ||
-		    strcmp(json_string_value(json_object_get(p, "type")), "bridge"))
-			continue;
-		const char *br = json_string_value(json_object_get(p, "bridge"));
-		return br && *br ? br : "cni0";
+		const char *type = json_string_value(json_object_get(p, "type"));
+		if (type && !strcmp(type, t))
+			return p;
 	}
 	return NULL;
+}
+
+bool netdef_bridge_of(json_t *list, char out[IF_NAMESIZE])
+{
+	json_t *p = plugin_of_type(list, "bridge");
+	json_t *vx = p ? NULL : plugin_of_type(list, "vxlan");
+	const char *br = json_string_value(json_object_get(p ? p : vx, "bridge"));
+	json_int_t vni = json_integer_value(json_object_get(vx, "vni"));
+
+	if (!p && !vx)
+		return false;
+	if (br && *br)
+		snprintf(out, IF_NAMESIZE, "%s", br);
+	else if (p)
+		snprintf(out, IF_NAMESIZE, "cni0");
+	else   /* the vxlan plugin's default (a VNI is at most 8 digits) */
+		snprintf(out, IF_NAMESIZE, "vxbr%u", (unsigned)vni);
+	return true;
+}
+
+bool netdef_vxlan_of(json_t *list, char out[IF_NAMESIZE])
+{
+	json_t *vx = plugin_of_type(list, "vxlan");
+	json_int_t vni = json_integer_value(json_object_get(vx, "vni"));
+
+	if (!vx || vni <= 0 || vni > 16777215)
+		return false;
+	snprintf(out, IF_NAMESIZE, "vxlan%u", (unsigned)vni);
+	return true;
 }
 
 const char *netdef_hostlocal_dir_of(json_t *list)

@@ -8,6 +8,7 @@
 #define CNET_NETDEF_H
 
 #include <jansson.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -92,8 +93,11 @@ bool netdef_is_cnet_made(json_t *list);
  * order, duplicates dropped; strings that are not CIDRs are skipped. Returns the count (at
  * most max are stored). */
 size_t netdef_subnets_of(json_t *list, struct ipnet *out, size_t max);
-/* The first plugin of type "bridge": its "bridge" key (default "cni0"); NULL without one. */
-const char *netdef_bridge_of(json_t *list);
+/* The bridge of the first plugin of type "bridge" (its "bridge" key, default "cni0") or else
+ * "vxlan" (default "vxbr<vni>") into out; false without such a plugin. */
+bool netdef_bridge_of(json_t *list, char out[IF_NAMESIZE]);
+/* The VXLAN link of the list's vxlan plugin ("vxlan<vni>") into out; false without one. */
+bool netdef_vxlan_of(json_t *list, char out[IF_NAMESIZE]);
 /* The host-local dataDir of the list's first host-local ipam (default /var/lib/cni/networks),
  * NULL when no plugin uses host-local. */
 const char *netdef_hostlocal_dir_of(json_t *list);

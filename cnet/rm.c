@@ -20,9 +20,10 @@
 static const char rm_usage[] =
 	"usage: cnet rm [OPTIONS] NAME...\n"
 	"\n"
-	"Remove networks: the conflist file; for the bridge driver also the bridge when no\n"
-	"other network uses it and it has no ports left, and the network's host-local lease\n"
-	"dir when it holds no lease. A network with attachments is refused.\n"
+	"Remove networks: the conflist file; for the bridge and vxlan drivers also the bridge\n"
+	"(and the VXLAN link) when no other network uses it and it has no ports left, and the\n"
+	"network's host-local lease dir when it holds no lease. A network with attachments is\n"
+	"refused.\n"
 	"\n"
 	"Options:\n"
 	"  -f, --force           detach every attachment first (DEL through the network)\n"
@@ -128,6 +129,24 @@ static void remove_bridge(const char *br)
 		cnet_note("kept bridge %s: %s", br, err.msg);
 }
 
+/* The vxlan plugin's VXLAN link (a port of the network's bridge, which goes next). */
+static void remove_vxlan(const char *name)
+{
+	cleanup_nl struct cnet_nl *nl = NULL;
+	struct cnet_err err = { 0 };
+	struct cnet_link link;
+
+	if (cnet_nl_open(&nl, -1, &err) < 0 || cnet_nl_link_get(nl, name, &link, &err) < 0) {
+		if (err.msg[0])
+			cnet_note("kept %s: %s", name, err.msg);
+		return;
+	}
+	if (strcmp(link.kind, "vxlan"))
+		return;
+	if (cnet_nl_link_del(nl, link.ifindex, &err) < 0 && err.msg[0])
+		cnet_note("kept %s: %s", name, err.msg);
+}
+
 /* host-local's <dataDir>/<name>: removed when it holds nothing but its lock and
  * last_reserved_ip files. */
 static void remove_lease_dir(const char *data_dir, const char *name)
@@ -163,7 +182,8 @@ static void remove_leftovers(const struct cnet_ctx *ctx, const struct cnet_confl
 {
 	cleanup_nets struct cnet_nets nets = { 0 };
 	struct cnet_err err = { 0 };
-	const char *br = netdef_bridge_of(cl->json);
+	char br_buf[IF_NAMESIZE], vx[IF_NAMESIZE], other[IF_NAMESIZE];
+	const char *br = netdef_bridge_of(cl->json, br_buf) ? br_buf : NULL;
 	const char *data_dir = netdef_hostlocal_dir_of(cl->json);
 
 	if (cnet_nets_load(&ctx->rt, false, &nets, &err) < 0) {
@@ -173,12 +193,13 @@ static void remove_leftovers(const struct cnet_ctx *ctx, const struct cnet_confl
 	if (cnet_nets_find(&nets, cl->name))
 		return;   /* another file defines the same network: its state stays */
 	for (size_t i = 0; br && i < nets.n; i++) {
-		const char *other = netdef_bridge_of(nets.v[i].json);
-		if (other && !strcmp(other, br)) {
+		if (netdef_bridge_of(nets.v[i].json, other) && !strcmp(other, br)) {
 			cnet_note("kept bridge %s: network %s uses it", br, nets.v[i].name);
 			br = NULL;
 		}
 	}
+	if (br && netdef_vxlan_of(cl->json, vx))   /* the bridge's uplink goes first */
+		remove_vxlan(vx);
 	if (br)
 		remove_bridge(br);
 	if (data_dir)

@@ -187,4 +187,28 @@ int cnet_nl_link_set_alias(struct cnet_nl *nl, int ifindex, const char *alias,
 int cnet_nl_link_get_alias(struct cnet_nl *nl, int ifindex, char *buf, size_t len,
 			   struct cnet_err *err);
 
+/* ---- VXLAN (lib/nl_vxlan.c) --------------------------------------------------------------- */
+
+struct cnet_vxlan {
+	const char *name;
+	uint32_t vni;          /* 1..16777215 */
+	uint16_t port;         /* UDP destination port */
+	struct ipaddr local;   /* source address on the underlay; family 0 = the kernel's choice */
+	int link;              /* underlay ifindex (IFLA_VXLAN_LINK), 0 = none */
+	bool learning;
+	unsigned mtu;          /* 0 = the kernel's: the underlay's MTU minus the encapsulation */
+};
+
+/* Create the VXLAN link v (down). -EEXIST (err untouched) when the name is taken. */
+int cnet_nl_vxlan_create(struct cnet_nl *nl, const struct cnet_vxlan *v, struct cnet_err *err);
+/* VNI and UDP port of link ifindex. -ENODEV (err untouched) when absent, -EMEDIUMTYPE (err
+ * untouched) when it is not a VXLAN link. */
+int cnet_nl_vxlan_get(struct cnet_nl *nl, int ifindex, uint32_t *vni, uint16_t *port,
+		      struct cnet_err *err);
+/* Append the all-zeros FDB entry "00:00:00:00:00:00 dst <dst> self permanent" to VXLAN link
+ * ifindex (flood broadcast and unknown destinations to dst, as `bridge fdb append`); present
+ * already is success. */
+int cnet_nl_vxlan_flood_add(struct cnet_nl *nl, int ifindex, const struct ipaddr *dst,
+			    struct cnet_err *err);
+
 #endif

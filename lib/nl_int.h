@@ -12,6 +12,7 @@
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/neighbour.h>
 #include <netlink/route/route.h>
 
 #include "nl.h"
@@ -44,6 +45,11 @@ static inline void nladdr_putp(struct nl_addr **p)
 	if (*p)
 		nl_addr_put(*p);
 }
+static inline void neigh_putp(struct rtnl_neigh **p)
+{
+	if (*p)
+		rtnl_neigh_put(*p);
+}
 static inline void msg_freep(struct nl_msg **p)
 {
 	if (*p)
@@ -58,6 +64,7 @@ static inline void cache_freep(struct nl_cache **p)
 #define cleanup_addr __attribute__((cleanup(addr_putp)))
 #define cleanup_route __attribute__((cleanup(route_putp)))
 #define cleanup_nladdr __attribute__((cleanup(nladdr_putp)))
+#define cleanup_neigh __attribute__((cleanup(neigh_putp)))
 #define cleanup_msg __attribute__((cleanup(msg_freep)))
 #define cleanup_cache __attribute__((cleanup(cache_freep)))
 

@@ -57,3 +57,40 @@ teardown() {
 	[ "$status" -eq 0 ]
 	assert_no_leftovers "$UP" hd0 hd0p
 }
+
+@test "vxlan: cnet create writes the overlay's conflist; two attachments talk; rm removes the VXLAN link and bridge" {
+	local a=vxa-$SUFFIX b=vxb-$SUFFIX
+	run "$CNET" create ov --driver vxlan --subnet 10.99.0.0/24 --ip-range 10.99.0.64/26 \
+		--opt vni=4242 --opt 'peers=["192.168.80.2"]' --opt local=192.168.80.1
+	[ "$status" -eq 0 ]
+	[ "$(jq -c '.plugins[0] | {type, vni, peers, local, start: .ipam.ranges[0][0].rangeStart}' \
+		"$CNET_CONFIG_DIR/ov.conflist")" = \
+		'{"type":"vxlan","vni":4242,"peers":["192.168.80.2"],"local":"192.168.80.1","start":"10.99.0.64"}' ]
+	ip addr add 192.168.80.1/24 dev "$UP"
+	make_ns "$a"
+	make_ns "$b"
+	"$CNET" attach ov "$a"
+	"$CNET" attach ov "$b"
+	ip -d -j link show vxlan4242 | jq -e '.[0] | .master == "vxbr4242"
+		and .linkinfo.info_data.id == 4242 and .linkinfo.info_data.local == "192.168.80.1"'
+	bridge -j fdb show dev vxlan4242 | jq -e 'map(select(.mac == "00:00:00:00:00:00")) | map(.dst) == ["192.168.80.2"]'
+	local ipb
+	ipb=$(ip -n "$b" -j -4 addr show eth0 | jq -r '.[0].addr_info[0].local')
+	[[ $ipb == 10.99.0.6[4-9] ]]
+	ip netns exec "$a" ping -c 1 -W 2 "$ipb"
+	"$CNET" detach ov "$a"
+	"$CNET" detach ov "$b"
+	run "$CNET" rm ov
+	[ "$status" -eq 0 ]
+	! ip link show vxlan4242 2>/dev/null || false
+	! ip link show vxbr4242 2>/dev/null || false
+	ip addr del 192.168.80.1/24 dev "$UP"
+	assert_no_leftovers "$UP"
+}
+
+@test "vxlan: cnet create without a VNI is refused, naming --opt vni" {
+	run --separate-stderr "$CNET" create ov --driver vxlan
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"--opt vni=N"* ]]
+	[ ! -e "$CNET_CONFIG_DIR/ov.conflist" ]
+}

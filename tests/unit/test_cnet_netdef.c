@@ -44,9 +44,13 @@ static void test_opt_types(void **state)
 	assert_int_equal(netdef_add_opt(&d, opts, "empty=", &err), 0);
 	assert_int_equal(netdef_add_opt(&d, opts, "dash=-", &err), 0);
 	assert_int_equal(netdef_add_opt(&d, opts, "eq=a=b", &err), 0);
+	assert_int_equal(netdef_add_opt(&d, opts, "peers=[\"192.0.2.2\", \"192.0.2.3\"]", &err), 0);
+	assert_int_equal(netdef_add_opt(&d, opts, "obj={\"a\": 1}", &err), 0);
+	assert_int_equal(netdef_add_opt(&d, opts, "notjson=[x", &err), 0);   /* a string then */
 	assert_json(opts, "{\"mtu\":1400,\"vlan\":-3,\"promiscMode\":true,\"hairpinMode\":false,"
 			  "\"bridge\":\"br0\",\"x\":\"12ab\",\"empty\":\"\",\"dash\":\"-\","
-			  "\"eq\":\"a=b\"}");
+			  "\"eq\":\"a=b\",\"peers\":[\"192.0.2.2\",\"192.0.2.3\"],\"obj\":{\"a\":1},"
+			  "\"notjson\":\"[x\"}");
 	assert_int_equal(netdef_add_opt(&d, opts, "isolate=false", &err), 0);
 	assert_int_equal(d.isolate, NETDEF_ISOLATE_OPEN);
 	assert_int_equal(netdef_add_opt(&d, opts, "isolate=strict", &err), 0);
@@ -159,6 +163,9 @@ static void test_check(void **state)
 	d.isolate = NETDEF_ISOLATE_OPEN;
 	d.driver = "vxlan";
 	check_fails(&d, "--opt isolate: only for the bridge driver");
+	d.isolate = NETDEF_ISOLATE_SAME_BRIDGE;
+	check_fails(&d, "driver vxlan needs --opt vni=N (the VXLAN network identifier; the other "
+			"hosts: --opt 'peers=[\"ADDR\",...]')");
 }
 
 static void test_check_gateway_range(void **state)
@@ -217,7 +224,9 @@ static void test_build_bridge(void **state)
 	assert_string_equal(ipnet_format(&s[1], buf), "fd89:636e:6574::/64");
 	assert_string_equal(netdef_driver_of(list), "bridge");
 	assert_true(netdef_is_cnet_made(list));
-	assert_string_equal(netdef_bridge_of(list), "cn-web");
+	char br[IF_NAMESIZE];
+	assert_true(netdef_bridge_of(list, br));
+	assert_string_equal(br, "cn-web");
 	assert_string_equal(netdef_hostlocal_dir_of(list), "/var/lib/cni/networks");
 	json_decref(list);
 }
@@ -268,8 +277,31 @@ static void test_build_other_drivers(void **state)
 		    "\"gateway\":\"192.168.1.1\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}}");
 	assert_json(json_array_get(json_object_get(list, "plugins"), 2), "{\"type\":\"firewall\"}");
 	assert_string_equal(netdef_driver_of(list), "macvlan");
-	assert_null(netdef_bridge_of(list));
+	char brname[IF_NAMESIZE];
+	assert_false(netdef_bridge_of(list, brname));
 	json_decref(list);
+
+	struct netdef v = def("ov");
+	v.driver = "vxlan";
+	json_t *vopts = json_object();
+	assert_int_equal(netdef_add_opt(&v, vopts, "vni=42", &err), 0);
+	assert_int_equal(netdef_add_opt(&v, vopts, "peers=[\"192.0.2.2\"]", &err), 0);
+	v.opts = vopts;
+	assert_int_equal(netdef_add_subnet(&v, "10.99.0.0/24", &err), 0);
+	list = netdef_build(&v);
+	assert_json(json_array_get(json_object_get(list, "plugins"), 0),
+		    "{\"type\":\"vxlan\",\"hairpinMode\":true,"
+		    "\"capabilities\":{\"ips\":true,\"mac\":true},\"vni\":42,"
+		    "\"peers\":[\"192.0.2.2\"],"
+		    "\"ipam\":{\"type\":\"host-local\",\"ranges\":[[{\"subnet\":\"10.99.0.0/24\","
+		    "\"gateway\":\"10.99.0.1\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}}");
+	char vx[IF_NAMESIZE];
+	assert_true(netdef_bridge_of(list, brname));
+	assert_string_equal(brname, "vxbr42");
+	assert_true(netdef_vxlan_of(list, vx));
+	assert_string_equal(vx, "vxlan42");
+	json_decref(list);
+	json_decref(vopts);
 
 	struct netdef h = def("hd");
 	h.driver = "host-device";
@@ -352,7 +384,10 @@ static void test_read_foreign(void **state)
 	assert_string_equal(ipnet_format(&s[1], buf), "fd00::/64");
 	assert_string_equal(netdef_driver_of(list), "bridge");
 	assert_false(netdef_is_cnet_made(list));
-	assert_string_equal(netdef_bridge_of(list), "cni0");
+	char br[IF_NAMESIZE], vx[IF_NAMESIZE];
+	assert_true(netdef_bridge_of(list, br));
+	assert_string_equal(br, "cni0");
+	assert_false(netdef_vxlan_of(list, vx));
 	assert_string_equal(netdef_hostlocal_dir_of(list), "/x");
 	json_decref(list);
 }
