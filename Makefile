@@ -2,7 +2,7 @@
 B ?= build
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libnl-route-3.0 libmnl libnftnl jansson
+PKGS := libnl-route-3.0 libmnl libnftnl jansson nettle
 
 CFLAGS ?= -O2 -g
 WARNINGS := -std=gnu11 -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
@@ -12,14 +12,14 @@ WARNINGS += -Wjump-misses-init
 endif
 ALL_CPPFLAGS := -D_GNU_SOURCE -Ilib $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CPPFLAGS)
 ALL_CFLAGS := $(WARNINGS) $(CFLAGS) -MMD -MP
-# libnl, libnftnl and jansson are linked statically when their archives are installed
+# libnl, libnftnl, jansson and nettle are linked statically when their archives are installed
 # (Debian's -dev packages ship them): a plugin is a short-lived process, and resolving four
 # shared libraries costs ~0.2 ms of CPU at every exec. libmnl ships no archive; libc stays
 # shared. STATIC=0 links everything dynamically.
 STATIC ?= 1
 LIBDIR := $(shell $(PKG_CONFIG) --variable=libdir libnl-3.0)
-STATIC_LIBS := nl-route-3 nl-3 nftnl jansson
-ifeq ($(STATIC)$(words $(wildcard $(STATIC_LIBS:%=$(LIBDIR)/lib%.a))),14)
+STATIC_LIBS := nl-route-3 nl-3 nftnl jansson nettle
+ifeq ($(STATIC)$(words $(wildcard $(STATIC_LIBS:%=$(LIBDIR)/lib%.a))),15)
 LIBS := -Wl,-Bstatic $(STATIC_LIBS:%=-l%) -Wl,-Bdynamic -lmnl -lpthread
 else
 LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))

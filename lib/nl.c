@@ -284,6 +284,36 @@ int cnet_nl_link_get_by_index(struct cnet_nl *nl, int ifindex, struct cnet_link 
 	return link_lookup(nl, ifindex, NULL, out, err);
 }
 
+struct link_walk {
+	void (*fn)(const struct cnet_link *l, const char *alias, void *arg);
+	void *arg;
+};
+
+static void on_link(struct nl_object *obj, void *arg)
+{
+	struct link_walk *w = arg;
+	struct rtnl_link *l = (struct rtnl_link *)obj;
+	struct cnet_link out;
+	const char *alias = rtnl_link_get_ifalias(l);
+
+	link_fill(l, &out);
+	w->fn(&out, alias ? alias : "", w->arg);
+}
+
+int cnet_nl_link_foreach(struct cnet_nl *nl,
+			 void (*fn)(const struct cnet_link *l, const char *alias, void *arg),
+			 void *arg, struct cnet_err *err)
+{
+	cleanup_cache struct nl_cache *cache = NULL;
+	struct link_walk w = { fn, arg };
+	int ret = cnetnl_errno(nl, rtnl_link_alloc_cache(nl->sk, AF_UNSPEC, &cache));
+
+	if (ret < 0)
+		return cnetnl_fail(nl, ret, err, "list the links");
+	nl_cache_foreach(cache, on_link, &w);
+	return 0;
+}
+
 /* Apply the attributes set in chg to link ifindex (RTM_NEWLINK, or RTM_SETLINK as fallback). */
 int cnetnl_link_change(struct cnet_nl *nl, int ifindex, struct rtnl_link *chg)
 {

@@ -51,6 +51,11 @@ int cnet_nl_link_get(struct cnet_nl *nl, const char *name, struct cnet_link *out
 		     struct cnet_err *err);
 int cnet_nl_link_get_by_index(struct cnet_nl *nl, int ifindex, struct cnet_link *out,
 			      struct cnet_err *err);
+/* Call fn for every link of the namespace with its alias ("" when none). One dump: for GC,
+ * not for a per-container path. */
+int cnet_nl_link_foreach(struct cnet_nl *nl,
+			 void (*fn)(const struct cnet_link *l, const char *alias, void *arg),
+			 void *arg, struct cnet_err *err);
 
 /*
  * Ensure a bridge called name exists and is up: create it if missing (losing a creation race
@@ -186,6 +191,40 @@ int cnet_nl_link_set_alias(struct cnet_nl *nl, int ifindex, const char *alias,
 /* The link's alias into buf ("" when none). -ENODEV (err untouched) when the link is absent. */
 int cnet_nl_link_get_alias(struct cnet_nl *nl, int ifindex, char *buf, size_t len,
 			   struct cnet_err *err);
+
+/* ---- traffic control (lib/nl_tc.c) ---------------------------------------------------------- */
+
+/* A token bucket as the reference bandwidth plugin computes it (25 ms of latency): rate and
+ * burst in bits, the kernel's tc_tbf_qopt values in bytes and ticks. */
+struct cnet_tbf {
+	uint64_t rate;      /* bytes/s */
+	uint32_t limit;     /* bytes: rate * 25 ms + burst */
+	uint32_t buffer;    /* ticks: the burst's time at rate */
+};
+/* rate_bits/s and burst_bits into the kernel's parameters; tick_in_usec from
+ * cnet_tc_tick_in_usec(). Pure. */
+void cnet_tbf_params(uint64_t rate_bits, uint64_t burst_bits, double tick_in_usec,
+		     struct cnet_tbf *out);
+/* Scheduler ticks per microsecond, from /proc/net/psched (as tc and the reference read it). */
+double cnet_tc_tick_in_usec(void);
+
+/* `tc qdisc add dev IFINDEX root handle 1: tbf` with t's parameters. */
+int cnet_nl_tbf_add(struct cnet_nl *nl, int ifindex, const struct cnet_tbf *t, struct cnet_err *err);
+/* The root tbf of ifindex into t. -ENOENT (err untouched) when the root qdisc is not a tbf. */
+int cnet_nl_tbf_get(struct cnet_nl *nl, int ifindex, struct cnet_tbf *t, struct cnet_err *err);
+/* Delete the root qdisc / the ingress qdisc of ifindex (and with it its filters); absent is
+ * success. */
+int cnet_nl_qdisc_root_del(struct cnet_nl *nl, int ifindex, struct cnet_err *err);
+int cnet_nl_qdisc_ingress_del(struct cnet_nl *nl, int ifindex, struct cnet_err *err);
+/* `tc qdisc add dev IFINDEX ingress` and `tc filter add dev IFINDEX parent ffff: protocol all
+ * prio 1 u32 match u32 0 0 flowid 1:1 action mirred egress redirect dev TO`. */
+int cnet_nl_ingress_redirect_add(struct cnet_nl *nl, int ifindex, int to_ifindex,
+				 struct cnet_err *err);
+/* The ifindex the ingress u32 filter of ifindex redirects to: 0 when there is none. */
+int cnet_nl_ingress_redirect_get(struct cnet_nl *nl, int ifindex, int *to_ifindex,
+				 struct cnet_err *err);
+/* Create an ifb link called name with mtu, up. -EEXIST (err untouched) when taken. */
+int cnet_nl_ifb_create(struct cnet_nl *nl, const char *name, unsigned mtu, struct cnet_err *err);
 
 /* ---- VXLAN (lib/nl_vxlan.c) --------------------------------------------------------------- */
 

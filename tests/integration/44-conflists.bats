@@ -6,9 +6,9 @@
 #
 # podman-default.conflist (0.4.0: bridge -> portmap -> firewall -> tuning) on a host whose
 # iptables FORWARD policy is DROP, with an "outside" namespace on a veth (host 10.96.0.1,
-# outside 10.96.0.2). kubernetes-node.conflist ends with `bandwidth`, which cnet does not
-# have yet: the reference's binary stands in (CNI_PATH lists cnet first, then /usr/lib/cni),
-# which also shows that cnet's results chain into a reference plugin.
+# outside 10.96.0.2). kubernetes-node.conflist ends with `bandwidth`: once all cnet, once with
+# the reference's bandwidth (CNI_PATH lists cnet without bandwidth, then /usr/lib/cni), which
+# shows that cnet's results chain into a reference plugin.
 
 load helpers
 
@@ -68,6 +68,8 @@ ip_of() { jq -r '.ips[] | select(.address | contains(".")) | .address | sub("/.*
 	[ "$status" -eq 0 ]
 	bg c1 socat TCP4-LISTEN:80,fork,reuseaddr SYSTEM:"echo c1 \$SOCAT_PEERADDR"
 	bg "$OUT" socat TCP4-LISTEN:81,fork,reuseaddr SYSTEM:"echo \$SOCAT_PEERADDR"
+	listening c1 80
+	listening "$OUT" 81
 
 	# out through the DROP policy, masqueraded; in through the published port
 	ip netns exec c1 ping -c 1 -W 2 10.96.0.2 >/dev/null
@@ -96,9 +98,9 @@ ip_of() { jq -r '.ips[] | select(.address | contains(".")) | .address | sub("/.*
 	! timeout 2 socat -T 1 - TCP4:127.0.0.1:8080 </dev/null 2>/dev/null | grep -q c1 || false
 }
 
-@test "kubernetes-node.conflist, unchanged: cnet's bridge, portmap, tuning + the reference bandwidth" {
-	[[ -x $REF_BIN/bandwidth ]] || skip "reference plugins not installed"
-	local list=$FIX/kubernetes-node.conflist path=$CNET_BIN:$REF_BIN rc
+# kube_node PATH: kubernetes-node.conflist through the plugins found on PATH, two pods.
+kube_node() {
+	local list=$FIX/kubernetes-node.conflist path=$1 rc
 	# with limits: v1.1.1's bandwidth CHECK dereferences them unconditionally (panics without)
 	rc='{"bandwidth": {"ingressRate": 100000000, "ingressBurst": 1000000,
 		"egressRate": 100000000, "egressBurst": 1000000}}'
@@ -108,10 +110,16 @@ ip_of() { jq -r '.ips[] | select(.address | contains(".")) | .address | sub("/.*
 	[ "$status" -eq 0 ]
 	cni_chain ADD "$list" p2 "$rc" "$path"
 	[ "$status" -eq 0 ]
-	# dual stack, the MTU and tuning's sysctl reached the pod
+	# dual stack, the MTU and tuning's sysctl reached the pod; bandwidth shaped its veth
 	[ "$(jq '[.ips[]] | length' "$STATE/p1.result")" -eq 2 ]
 	[ "$(ip -n p1 -j link show eth0 | jq '.[0].mtu')" -eq 1450 ]
 	[ "$(ip netns exec p1 sysctl -n net.ipv4.conf.eth0.accept_redirects)" = 0 ]
+	local ifb veth
+	ifb=$(jq -r '.interfaces[-1].name' "$STATE/p1.result")
+	[[ $ifb == bwp* ]]
+	veth=$(jq -r '.interfaces[1].name' "$STATE/p1.result")
+	tc -j qdisc show dev "$veth" | jq -e 'map(select(.kind == "tbf" and .options.rate == 12500000)) | length == 1'
+	tc -j qdisc show dev "$ifb" | jq -e 'map(select(.kind == "tbf" and .options.rate == 12500000)) | length == 1'
 	ip netns exec p1 ping -c 1 -W 2 "$(ip_of p2)" >/dev/null
 	cni_chain CHECK "$list" p1 "$rc" "$path"
 	[ "$status" -eq 0 ]
@@ -119,7 +127,20 @@ ip_of() { jq -r '.ips[] | select(.address | contains(".")) | .address | sub("/.*
 		cni_chain DEL "$list" "$id" "$rc" "$path"
 		[ "$status" -eq 0 ]
 	done
+	[ -z "$(ip -j link show type ifb | jq -r '.[].ifname | select(startswith("bwp"))')" ]
 	assert_no_leftovers cni0
+}
+
+@test "kubernetes-node.conflist, unchanged, all cnet: bridge, portmap, tuning, bandwidth" {
+	kube_node "$CNET_BIN"
+}
+
+@test "kubernetes-node.conflist with the reference's bandwidth after cnet's plugins" {
+	[[ -x $REF_BIN/bandwidth ]] || skip "reference plugins not installed"
+	local dir=$BATS_TEST_TMPDIR/mixed p
+	mkdir -p "$dir"
+	for p in bridge host-local portmap tuning; do ln -s "$CNET_BIN/$p" "$dir/$p"; done
+	kube_node "$dir:$REF_BIN"
 }
 
 @test "tuning after bridge: every setting applied to the veth end, tuning's DEL restores them" {

@@ -35,6 +35,7 @@
 #                            root (or in NETNS)
 # bg NETNS CMD...            start CMD in NETNS in the background (holding none of bats' fds),
 #                            killed at teardown
+# listening NETNS PORT       wait up to 5 s until a TCP socket listens on PORT in NETNS
 # is ACTUAL EXPECTED         equal strings, or print both and a diff and fail
 # err_is CODE TEXT...        the last `cni` call failed with exit 1 and error CODE, its msg
 #                            containing every TEXT
@@ -246,6 +247,12 @@ bg() {
 	shift
 	ip netns exec "$where" "$@" </dev/null >/dev/null 2>&1 3>&- &
 	track_pid $!
+}
+
+# listening NS PORT: wait (up to 5 s) until a TCP socket listens on PORT in namespace NS, so a
+# server started with bg is there before the first connection.
+listening() {
+	wait_until 5 bash -c "ip netns exec '$1' ss -Hltn 'sport = :$2' | grep -q ."
 }
 
 is() {
