@@ -327,3 +327,26 @@ int ipam_status(const struct cni_args *a, struct cnet_err *err)
 		return r;
 	return ipam_exec(a, type, "STATUS", NULL, err);
 }
+
+static void undo_lease(void *ctx)
+{
+	struct ipam_lease *l = ctx;
+	struct cnet_err e = { 0 };
+	if (ipam_exec(l->a, l->type, "DEL", NULL, &e) < 0)
+		cnet_log_warn("rollback: %s", e.msg);
+}
+
+int ipam_add(struct ipam_lease *l, const struct cni_args *a, const char *type, int iface,
+	     struct undo *u, struct cni_result **out, struct cnet_err *err)
+{
+	int r = ipam_exec(a, type, "ADD", out, err);
+	if (r < 0)
+		return r;
+	*l = (struct ipam_lease){ a, type };
+	undo_push(u, undo_lease, l, "ipam DEL");
+	if ((*out)->n_ips == 0)
+		return cnet_err_set(err, CNET_ERR_IPAM, 0, "ipam %s returned no IP address", type);
+	for (size_t i = 0; i < (*out)->n_ips; i++)
+		(*out)->ips[i].interface = iface;
+	return 0;
+}

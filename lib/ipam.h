@@ -9,6 +9,7 @@
 #define CNET_IPAM_H
 
 #include "cni.h"
+#include "undo.h"
 
 /* The "ipam" object's "type", or NULL when ipam, or its type, is absent or "" (layer 2 only). */
 int ipam_type(const struct cni_args *a, const char **type, struct cnet_err *err);
@@ -22,6 +23,19 @@ int ipam_status(const struct cni_args *a, struct cnet_err *err);
  * the parsed result (out may be NULL otherwise). */
 int ipam_exec(const struct cni_args *a, const char *type, const char *command,
 	      struct cni_result **out, struct cnet_err *err);
+
+/*
+ * The IPAM step of a main plugin's ADD: type's ADD into *out, its DEL pushed on u (run when a
+ * later step fails: l records what it needs and must live as long as u), a result without
+ * any address refused (code 101), and every address pointed at result interface iface (-1:
+ * none).
+ */
+struct ipam_lease {
+	const struct cni_args *a;
+	const char *type;
+};
+int ipam_add(struct ipam_lease *l, const struct cni_args *a, const char *type, int iface,
+	     struct undo *u, struct cni_result **out, struct cnet_err *err);
 
 /*
  * In-process IPAM. A main plugin may link an IPAM plugin of cnet's (host-local) and register

@@ -33,6 +33,7 @@ struct br_add {
 	struct cnet_nl *host, *cont;
 	struct cnet_link br, host_veth, cont_veth, vlan_gw;
 	struct cni_result *ipam;
+	struct ipam_lease lease;
 	struct undo undo;
 };
 
@@ -68,14 +69,6 @@ static int parse_conf(const struct cni_args *a, const struct br_hooks *h, struct
 	if (r >= 0 && h && h->default_bridge && !json_object_get(a->config, "bridge"))
 		c->bridge = h->default_bridge;
 	return r;
-}
-
-static void undo_ipam(void *ctx)
-{
-	struct br_add *x = ctx;
-	struct cnet_err e;
-	if (ipam_exec(x->a, x->c.ipam_type, "DEL", NULL, &e) < 0)
-		cnet_log_warn("rollback: %s", e.msg);
 }
 
 /* veth<8 hex>, as the reference names host ends; retried on the rare collision. */
@@ -164,14 +157,8 @@ static int run_ipam(struct br_add *x, struct cnet_err *err)
 {
 	if (!x->c.ipam_type)
 		return 0;
-	int r = ipam_exec(x->a, x->c.ipam_type, "ADD", &x->ipam, err);
-	if (r < 0)
-		return r;
-	undo_push(&x->undo, undo_ipam, x, "ipam DEL");
-	if (x->ipam->n_ips == 0)
-		return cnet_err_set(err, CNET_ERR_IPAM, 0, "ipam %s returned no IP address",
-				    x->c.ipam_type);
-	return calc_gateways(x, err);
+	int r = ipam_add(&x->lease, x->a, x->c.ipam_type, RES_CONTAINER, &x->undo, &x->ipam, err);
+	return r < 0 ? r : calc_gateways(x, err);
 }
 
 static int build_result(struct br_add *x, struct cni_result **out, struct cnet_err *err)

@@ -36,6 +36,7 @@ struct hd_add {
 	struct cnet_link moved;     /* ... and in the container */
 	struct hd_state st;
 	struct cni_result *ipam;
+	struct ipam_lease lease;
 	struct undo undo;
 };
 
@@ -63,14 +64,6 @@ static void undo_move(void *ctx)
 	if (cnet_nl_link_get(x->cont, x->a->ifname, &l, &e) < 0 ||
 	    hd_move_out(x->cont, x->host, x->host_fd, &l, x->dev.name, x->st.host_alias, &e) < 0)
 		cnet_log_warn("rollback: %s", e.msg[0] ? e.msg : "device not in the container");
-}
-
-static void undo_ipam(void *ctx)
-{
-	struct hd_add *x = ctx;
-	struct cnet_err e = { 0 };
-	if (ipam_exec(x->a, x->c.ipam_type, "DEL", NULL, &e) < 0)
-		cnet_log_warn("rollback: %s", e.msg);
 }
 
 /* The state first: a process killed right after the move leaves a record for DEL. */
@@ -124,17 +117,9 @@ static int run_ipam(struct hd_add *x, struct cnet_err *err)
 {
 	if (!x->c.ipam_type)
 		return 0;
-	int r = ipam_exec(x->a, x->c.ipam_type, "ADD", &x->ipam, err);
-	if (r < 0)
-		return r;
-	undo_push(&x->undo, undo_ipam, x, "ipam DEL");
-	if (x->ipam->n_ips == 0)
-		return cnet_err_set(err, CNET_ERR_IPAM, 0, "ipam %s returned no IP address",
-				    x->c.ipam_type);
 	/* every address goes on the device; with DPDK there is no interface to point at */
-	for (size_t i = 0; i < x->ipam->n_ips; i++)
-		x->ipam->ips[i].interface = x->dpdk ? -1 : RES_DEVICE;
-	return 0;
+	return ipam_add(&x->lease, x->a, x->c.ipam_type, x->dpdk ? -1 : RES_DEVICE, &x->undo,
+			&x->ipam, err);
 }
 
 static int configure(struct hd_add *x, struct cnet_err *err)

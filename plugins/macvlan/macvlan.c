@@ -29,6 +29,7 @@ struct mv_add {
 	struct cnet_nl *host, *cont;
 	struct cnet_link master, link;
 	struct cni_result *ipam;
+	struct ipam_lease lease;
 	struct undo undo;
 };
 
@@ -47,14 +48,6 @@ static void undo_link(void *ctx)
 	struct mv_add *x = ctx;
 	struct cnet_err e;
 	if (cnet_nl_link_del(x->cont, x->link.ifindex, &e) < 0 && e.msg[0])
-		cnet_log_warn("rollback: %s", e.msg);
-}
-
-static void undo_ipam(void *ctx)
-{
-	struct mv_add *x = ctx;
-	struct cnet_err e;
-	if (ipam_exec(x->a, x->c.ipam_type, "DEL", NULL, &e) < 0)
 		cnet_log_warn("rollback: %s", e.msg);
 }
 
@@ -113,16 +106,7 @@ static int run_ipam(struct mv_add *x, struct cnet_err *err)
 {
 	if (!x->c.ipam_type)
 		return 0;
-	int r = ipam_exec(x->a, x->c.ipam_type, "ADD", &x->ipam, err);
-	if (r < 0)
-		return r;
-	undo_push(&x->undo, undo_ipam, x, "ipam DEL");
-	if (x->ipam->n_ips == 0)
-		return cnet_err_set(err, CNET_ERR_IPAM, 0, "ipam %s returned no IP address",
-				    x->c.ipam_type);
-	for (size_t i = 0; i < x->ipam->n_ips; i++)
-		x->ipam->ips[i].interface = RES_CONTAINER;
-	return 0;
+	return ipam_add(&x->lease, x->a, x->c.ipam_type, RES_CONTAINER, &x->undo, &x->ipam, err);
 }
 
 /* Neighbours learn the new MAC at once over IPv6 too (arp_notify comes with iface_opts). */
