@@ -31,9 +31,10 @@ static const char usage[] =
 	"      --ipv6            dual stack: add an IPv6 subnet (chosen when none is given)\n"
 	"      --internal        no default route, no masquerading\n"
 	"      --parent IF       host interface (macvlan: the master; host-device: the device)\n"
-	"  -o, --opt KEY=VALUE   set KEY on the driver's plugin (VALUE: integer, true, false or\n"
-	"                        a string); isolate=true|false|strict: isolation from other\n"
-	"                        networks (bridge; default true)\n"
+	"  -o, --opt KEY=VALUE   set KEY on the driver's plugin (VALUE: integer, true, false,\n"
+	"                        a JSON array or object, or a string); isolate=true|false|strict:\n"
+	"                        isolation from other networks (bridge; default true); vxlan:\n"
+	"                        vni=N (required), peers='[\"ADDR\",...]', local=ADDR\n"
 	"      --ipam TYPE       host-local (default), static, dhcp\n"
 	"  -h, --help            this help\n";
 
