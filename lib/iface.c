@@ -205,3 +205,24 @@ int iface_check(struct cnet_nl *nl, const char *ifname, const struct cni_result 
 	}
 	return r;
 }
+
+int iface_del(int netns_fd, const char *ifname, const char *kind, struct cnet_err *err)
+{
+	struct cnet_nl *nl cleanup_nl = NULL;
+	struct cnet_link link;
+	if (netns_fd < 0)
+		return 0;
+	int r = cnet_nl_open(&nl, netns_fd, err);
+	if (r >= 0)
+		r = cnet_nl_link_get(nl, ifname, &link, err);
+	if (r == -ENODEV)
+		return 0;
+	if (r < 0)
+		return r;
+	if (strcmp(link.kind, kind))
+		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
+				    "container interface \"%s\" is a %s, not a %s: not deleting it",
+				    ifname, link.kind[0] ? link.kind : "device", kind);
+	r = cnet_nl_link_del(nl, link.ifindex, err);
+	return r == -ENODEV ? 0 : r;
+}

@@ -33,4 +33,9 @@ const struct ipaddr *iface_result_gateway(const struct cni_result *res, int fami
 int iface_check(struct cnet_nl *nl, const char *ifname, const struct cni_result *res,
 		int res_iface, struct cnet_err *err);
 
+/* DEL of a main plugin: delete ifname inside the namespace netns_fd (< 0: gone, nothing to
+ * do) when it is a link of kind ("veth", "macvlan"); absent is success, another kind is
+ * refused (code 7) and left alone. */
+int iface_del(int netns_fd, const char *ifname, const char *kind, struct cnet_err *err);
+
 #endif

@@ -241,29 +241,6 @@ int br_cmd_add(const struct cni_args *a, const struct br_hooks *h, struct cni_re
 	return r;
 }
 
-/* Remove the container's veth (its host peer goes with it); gone already is fine. */
-static int del_container_veth(const struct cni_args *a, struct cnet_err *err)
-{
-	struct cnet_nl *nl cleanup_nl = NULL;
-	struct cnet_link link;
-	if (a->netns_fd < 0)
-		return 0;
-	int r = cnet_nl_open(&nl, a->netns_fd, err);
-	if (r < 0)
-		return r;
-	r = cnet_nl_link_get(nl, a->ifname, &link, err);
-	if (r == -ENODEV)
-		return 0;
-	if (r < 0)
-		return r;
-	if (strcmp(link.kind, "veth"))
-		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
-				    "container interface \"%s\" is a %s, not a veth: not deleting it",
-				    a->ifname, link.kind[0] ? link.kind : "device");
-	r = cnet_nl_link_del(nl, link.ifindex, err);
-	return r == -ENODEV ? 0 : r;
-}
-
 /* DEL: the link first, then the lease, as the reference; both tolerate being gone. */
 int br_cmd_del(const struct cni_args *a, const struct br_hooks *h, struct cnet_err *err)
 {
@@ -276,7 +253,7 @@ int br_cmd_del(const struct cni_args *a, const struct br_hooks *h, struct cnet_e
 	 * failed masquerade cleanup must not keep the lease), and the first failure is reported. */
 	struct cnet_err step_err[4] = { { 0 } };
 	int rs[4] = { 0, 0, 0, 0 };
-	rs[0] = del_container_veth(a, &step_err[0]);
+	rs[0] = iface_del(a->netns_fd, a->ifname, "veth", &step_err[0]);   /* and its host peer */
 	/* found by owner: these work with the namespace gone, too */
 	if (c.ip_masq)
 		rs[1] = br_masq_del(a, &step_err[1]);

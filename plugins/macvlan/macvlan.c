@@ -199,28 +199,6 @@ static int mv_add_cmd(const struct cni_args *a, struct cni_result **out, struct 
 	return r;
 }
 
-/* Remove the macvlan from the container; gone already (or the namespace with it) is fine. */
-static int del_link(const struct cni_args *a, struct cnet_err *err)
-{
-	struct cnet_nl *nl cleanup_nl = NULL;
-	struct cnet_link link;
-	if (a->netns_fd < 0)
-		return 0;
-	int r = cnet_nl_open(&nl, a->netns_fd, err);
-	if (r >= 0)
-		r = cnet_nl_link_get(nl, a->ifname, &link, err);
-	if (r == -ENODEV)
-		return 0;
-	if (r < 0)
-		return r;
-	if (strcmp(link.kind, "macvlan"))
-		return cnet_err_set(err, CNI_ERR_INVALID_CONFIG, 0,
-				    "container interface \"%s\" is a %s, not a macvlan: not deleting "
-				    "it", a->ifname, link.kind[0] ? link.kind : "device");
-	r = cnet_nl_link_del(nl, link.ifindex, err);
-	return r == -ENODEV ? 0 : r;
-}
-
 /* DEL: the link, then the lease; both run whatever the other did, the first failure is
  * reported. The master is not looked at: DEL works with it gone. */
 static int mv_del_cmd(const struct cni_args *a, struct cnet_err *err)
@@ -231,7 +209,7 @@ static int mv_del_cmd(const struct cni_args *a, struct cnet_err *err)
 	if (r < 0)
 		return r;
 	struct cnet_err ipam_err = { 0 };
-	int r_link = del_link(a, err);
+	int r_link = iface_del(a->netns_fd, a->ifname, "macvlan", err);
 	int r_ipam = c.ipam_type ? ipam_exec(a, c.ipam_type, "DEL", NULL, &ipam_err) : 0;
 	if (r_link < 0)
 		return r_link;
